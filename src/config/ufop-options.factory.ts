@@ -1,0 +1,77 @@
+import {
+  DEFAULT_FETCH_MAX_REDIRECTS,
+  DEFAULT_FETCH_TIMEOUT_MS,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_PORT,
+} from '../ufop.constants';
+import { UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
+
+/** The environment: a record such as `process.env`, or a lookup such as `ConfigService.get`. */
+export type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
+type Env = (name: string) => string | undefined;
+
+/**
+ * Resolves the options from explicit values, then the environment, then defaults.
+ * Pure, so that every rule here is unit-tested; a bad value stops the boot with the variable's name.
+ */
+export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: EnvSource = process.env): UfopOptions {
+  const env: Env = typeof source === 'function' ? source : (name) => source[name];
+  const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
+  const options: UfopOptions = {
+    port: explicit.port ?? intVar(env, 'PORT', 0) ?? intVar(env, 'PORT_HTTP', 0) ?? DEFAULT_PORT,
+    mode: explicit.mode ?? oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl ? 'queue' : 'inline'),
+    role: explicit.role ?? oneOf<UfopRole>(env, 'UFOP_ROLE', ['all', 'web', 'worker'] as const) ?? 'all',
+    ufopName: explicit.ufopName ?? nonEmpty(env('UFOP_NAME')),
+    maxBodyBytes: explicit.maxBodyBytes ?? intVar(env, 'UFOP_MAX_BODY_BYTES') ?? DEFAULT_MAX_BODY_BYTES,
+    fetchTimeoutMs: explicit.fetchTimeoutMs ?? intVar(env, 'UFOP_FETCH_TIMEOUT_MS') ?? DEFAULT_FETCH_TIMEOUT_MS,
+    fetchMaxRedirects:
+      explicit.fetchMaxRedirects ?? intVar(env, 'UFOP_FETCH_MAX_REDIRECTS', 0) ?? DEFAULT_FETCH_MAX_REDIRECTS,
+    handlerTimeoutMs: explicit.handlerTimeoutMs ?? intVar(env, 'UFOP_HANDLER_TIMEOUT_MS') ?? DEFAULT_HANDLER_TIMEOUT_MS,
+    allowPrivateUrls: explicit.allowPrivateUrls ?? boolVar(env, 'UFOP_ALLOW_PRIVATE_URLS') ?? false,
+    urlAllowlist: explicit.urlAllowlist ?? listVar(env('UFOP_URL_ALLOWLIST')),
+    redisUrl,
+  };
+  if (options.port < 0 || options.port > 65535) {
+    throw new Error(`Invalid port ${options.port}: expected 0..65535`);
+  }
+  return options;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function intVar(env: Env, name: string, min = 1): number | undefined {
+  const raw = nonEmpty(env(name));
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
+    throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected an integer >= ${min}`);
+  }
+  return Number(raw);
+}
+
+function boolVar(env: Env, name: string): boolean | undefined {
+  const raw = nonEmpty(env(name))?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected true or false`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
+  const raw = nonEmpty(env(name))?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+function listVar(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+}

@@ -1,0 +1,80 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
+import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { UfopHealthCheck } from '../interfaces/ufop-health-check.interface';
+import { UfopHandlerDefinition } from '../interfaces/ufop-handler-definition.interface';
+import { UfopRoute } from '../routing/ufop-route';
+import { UfopRouteRegistry } from '../routing/ufop-route.registry';
+import { invalidRouteMessage } from '../ufop.messages';
+import { UfopMetadataAccessor } from './ufop-metadata.accessor';
+
+type Instance = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * Finds every `@UfopHandler` method of every provider, in any module, when the application boots,
+ * and every provider implementing `UfopHealthCheck`. Request-scoped and transient providers are
+ * resolved afresh for each call, as Nest would for a controller.
+ */
+@Injectable()
+export class UfopExplorer implements OnModuleInit {
+  private readonly healthChecks: UfopHealthCheck[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly accessor: UfopMetadataAccessor,
+    private readonly registry: UfopRouteRegistry,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      if (wrapper.isAlias || !wrapper.metatype || typeof wrapper.metatype !== 'function') continue;
+      const prototype = (wrapper.metatype as Function).prototype;
+      if (!prototype) continue;
+      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+        this.register(wrapper, prototype, methodName);
+      }
+      const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as Partial<UfopHealthCheck>) : undefined;
+      if (instance && typeof instance.onUfopHealthCheck === 'function') this.healthChecks.push(instance as UfopHealthCheck);
+    }
+  }
+
+  getHealthChecks(): readonly UfopHealthCheck[] {
+    return this.healthChecks;
+  }
+
+  private register(wrapper: InstanceWrapper, prototype: object, methodName: string): void {
+    const method = (prototype as Record<string, unknown>)[methodName];
+    if (typeof method !== 'function') return;
+    const metadata = this.accessor.getHandlerMetadata(method);
+    if (!metadata) return;
+    const className = wrapper.metatype!.name;
+    let route: UfopRoute;
+    try {
+      route = new UfopRoute(metadata.route);
+    } catch (error) {
+      throw new Error(invalidRouteMessage(className, methodName, metadata.route, (error as Error).message));
+    }
+    const definition: UfopHandlerDefinition = {
+      id: `${className}.${methodName}`,
+      route,
+      className,
+      methodName,
+      argsType: this.accessor.getArgsType(prototype, methodName, metadata),
+      resolveInstance: this.instanceResolver(wrapper),
+    };
+    this.registry.add(definition);
+  }
+
+  private instanceResolver(wrapper: InstanceWrapper): () => Promise<Instance> {
+    if (wrapper.isDependencyTreeStatic() && !wrapper.isTransient) {
+      return async () => wrapper.instance as Instance;
+    }
+    return async () => {
+      const contextId = ContextIdFactory.create();
+      this.moduleRef.registerRequestByContextId({}, contextId);
+      return this.moduleRef.resolve(wrapper.token, contextId, { strict: false }) as Promise<Instance>;
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import { All, Controller, Get, Header, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { UfopBadRequestError, UfopError } from '../errors/ufop.errors';
+import { UfopExceptionFilter } from '../errors/ufop-exception.filter';
+import { readBody } from '../input/body.reader';
+import { decodeQiniuHeaders } from '../input/qiniu-headers';
+import { SourceFetcher } from '../input/source.fetcher';
+import { UfopInput } from '../input/ufop-input';
+import { UfopExecutor } from '../interfaces/ufop-executor.interface';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { UfopResponse } from '../output/ufop-response';
+import { parseCmd } from '../routing/ufop-cmd.parser';
+import { UfopDispatcher } from '../execution/ufop.dispatcher';
+import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
+import { UfopHealthService } from './health.service';
+
+/** The largest legacy `/uop` JSON envelope accepted: it only names a source. */
+const MAX_LEGACY_ENVELOPE_BYTES = 64 * 1024;
+
+interface SourceRequest {
+  cmd: unknown;
+  url?: unknown;
+  contentType?: string;
+}
+
+/** Qiniu's contract: `POST /handler?cmd=…[&url=…]`, `GET /health`, and the legacy `POST /uop`. */
+@Controller()
+@UseFilters(UfopExceptionFilter)
+export class UfopController {
+  constructor(
+    private readonly dispatcher: UfopDispatcher,
+    private readonly fetcher: SourceFetcher,
+    private readonly health: UfopHealthService,
+    @Inject(UFOP_EXECUTOR) private readonly executor: UfopExecutor,
+    @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
+  ) {}
+
+  @All('handler')
+  async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      throw new UfopError(405, `method ${req.method} not allowed on /handler: use POST`);
+    }
+    const contentType = req.headers['content-type'];
+    await this.process(req, res, { cmd: req.query.cmd, url: req.query.url, contentType }, () =>
+      readBody(req, this.options.maxBodyBytes),
+    );
+  }
+
+  /** The deprecated `qufopctl` form: a JSON envelope naming the source by url. */
+  @Post('uop')
+  async legacy(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const envelope = parseEnvelope(await readBody(req, MAX_LEGACY_ENVELOPE_BYTES));
+    const src = (envelope.src ?? {}) as Record<string, unknown>;
+    if (typeof src.url !== 'string') throw new UfopBadRequestError('legacy /uop request needs src.url');
+    const mimetype = typeof src.mimetype === 'string' ? src.mimetype : undefined;
+    await this.process(req, res, { cmd: envelope.cmd, url: src.url, contentType: mimetype }, async () => Buffer.alloc(0));
+  }
+
+  @Get('health')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  async healthCheck(): Promise<{ status: 'ok' }> {
+    await this.health.check();
+    return { status: 'ok' };
+  }
+
+  private async process(req: Request, res: Response, source: SourceRequest, readInput: () => Promise<Buffer>): Promise<void> {
+    const started = performance.now();
+    const cmd = parseCmd(firstValue(source.cmd), this.options.ufopName);
+    // Route and validate before reading a byte of input: a bad cmd costs nothing.
+    const { handler, params } = await this.dispatcher.route(cmd.command, cmd.raw);
+    const url = firstValue(source.url);
+    if (url !== undefined && typeof url !== 'string') throw new UfopBadRequestError('url must be a string');
+
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    const loaded = url
+      ? await this.fetcher.fetch(url, abort.signal)
+      : { body: await readInput(), contentType: source.contentType };
+    const fetched = performance.now();
+
+    const input = new UfopInput({
+      body: loaded.body,
+      contentType: loaded.contentType ?? source.contentType,
+      cmd: cmd.raw,
+      command: cmd.command,
+      url,
+      qiniu: decodeQiniuHeaders(req.headers),
+      signal: abort.signal,
+    });
+    const response = await this.executor.execute({ handlerId: handler.id, params, input });
+    const processed = performance.now();
+    res.setHeader(
+      'server-timing',
+      `input;dur=${(fetched - started).toFixed(1)}, process;dur=${(processed - fetched).toFixed(1)}`,
+    );
+    await send(res, response);
+  }
+}
+
+async function send(res: Response, response: UfopResponse): Promise<void> {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  if (Buffer.isBuffer(response.body)) {
+    res.setHeader('content-length', response.body.length);
+    res.end(response.body);
+    return;
+  }
+  await pipeline(response.body, res);
+}
+
+function firstValue(value: unknown): unknown {
+  if (Array.isArray(value)) throw new UfopBadRequestError('cmd and url may be given only once');
+  return value;
+}
+
+function parseEnvelope(body: Buffer): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new UfopBadRequestError('legacy /uop request must be a JSON object {"cmd": ..., "src": {"url": ...}}');
+}

@@ -1,0 +1,143 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { Agent, Dispatcher, request } from 'undici';
+import { UFOP_CONFIG } from '../ufop.constants';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import {
+  UfopBadGatewayError,
+  UfopBadRequestError,
+  UfopError,
+  UfopForbiddenError,
+  UfopPayloadTooLargeError,
+  UfopTimeoutError,
+} from '../errors/ufop.errors';
+import { classifyAddress, hostAllowed } from './address.classifier';
+import { tooLargeMessage } from './body.reader';
+import { AddressRefusedError, createGuardedLookup } from './guarded-lookup';
+
+export interface FetchedSource {
+  body: Buffer;
+  contentType?: string;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Downloads a `url` source with undici: a total deadline, the size cap enforced while streaming, a
+ * redirect cap, and the address guard applied to every hop (host allowlist and IP literals here,
+ * resolved addresses in the socket's lookup).
+ */
+@Injectable()
+export class SourceFetcher implements OnModuleDestroy {
+  private readonly agent: Dispatcher;
+
+  constructor(@Inject(UFOP_CONFIG) private readonly options: UfopOptions) {
+    this.agent = new Agent({
+      connect: {
+        timeout: options.fetchTimeoutMs,
+        ...(options.allowPrivateUrls ? {} : { lookup: createGuardedLookup() }),
+      },
+      headersTimeout: options.fetchTimeoutMs,
+      bodyTimeout: options.fetchTimeoutMs,
+    });
+  }
+
+  async fetch(url: string, signal?: AbortSignal): Promise<FetchedSource> {
+    const deadline = AbortSignal.timeout(this.options.fetchTimeoutMs);
+    const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
+    try {
+      return await this.follow(this.parse(url), combined);
+    } catch (error) {
+      throw this.translate(error, deadline);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.destroy();
+  }
+
+  private async follow(start: URL, signal: AbortSignal): Promise<FetchedSource> {
+    let target = start;
+    for (let redirects = 0; ; redirects++) {
+      this.checkHost(target);
+      const response = await request(target, { dispatcher: this.agent, signal, method: 'GET' });
+      if (REDIRECT_STATUSES.has(response.statusCode) && response.headers.location) {
+        await response.body.dump();
+        if (redirects >= this.options.fetchMaxRedirects) {
+          throw new UfopBadGatewayError(`source redirected more than ${this.options.fetchMaxRedirects} times`);
+        }
+        target = this.parse(String(response.headers.location), target);
+        continue;
+      }
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        await response.body.dump();
+        throw new UfopBadGatewayError(`source download failed: ${target.host} answered ${response.statusCode}`);
+      }
+      const declared = Number(response.headers['content-length']);
+      if (declared > this.options.maxBodyBytes) {
+        response.body.destroy();
+        throw new UfopPayloadTooLargeError(tooLargeMessage(this.options.maxBodyBytes));
+      }
+      const body = await this.readCapped(response.body);
+      const contentType = response.headers['content-type'];
+      return { body, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
+    }
+  }
+
+  private async readCapped(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of body) {
+      received += chunk.length;
+      if (received > this.options.maxBodyBytes) {
+        body.destroy();
+        throw new UfopPayloadTooLargeError(tooLargeMessage(this.options.maxBodyBytes));
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, received);
+  }
+
+  private parse(raw: string, base?: URL): URL {
+    let url: URL;
+    try {
+      url = new URL(raw, base);
+    } catch {
+      throw new UfopBadRequestError(`invalid source url ${JSON.stringify(raw)}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new UfopBadRequestError(`source url must be http or https, not ${url.protocol}`);
+    }
+    return url;
+  }
+
+  private checkHost(url: URL): void {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!hostAllowed(host, this.options.urlAllowlist)) {
+      throw new UfopForbiddenError(`source host ${host} is not in UFOP_URL_ALLOWLIST`);
+    }
+    if (!this.options.allowPrivateUrls && isIP(host)) {
+      const verdict = classifyAddress(host);
+      if (!verdict.allowed) throw new UfopForbiddenError(`source host ${host} refused: ${verdict.reason}`);
+    }
+  }
+
+  private translate(error: unknown, deadline: AbortSignal): Error {
+    if (error instanceof UfopError) return error;
+    const refused = findCause(error, (e) => e instanceof AddressRefusedError);
+    if (refused) return new UfopForbiddenError(refused.message);
+    if (deadline.aborted || findCause(error, (e) => /Timeout/i.test((e as { code?: string }).code ?? ''))) {
+      return new UfopTimeoutError(`source download timed out after ${this.options.fetchTimeoutMs} ms`);
+    }
+    const code = findCause(error, (e) => typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined;
+    return new UfopBadGatewayError(`source download failed: ${code?.code ?? (error as Error)?.message ?? 'unknown error'}`);
+  }
+}
+
+function findCause(error: unknown, test: (e: Error) => boolean): Error | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (test(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

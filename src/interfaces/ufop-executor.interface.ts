@@ -1,0 +1,20 @@
+import { UfopInput } from '../input/ufop-input';
+import { UfopResponse } from '../output/ufop-response';
+
+/** One call of a handler: which handler, with which raw args, on which input. */
+export interface UfopInvocation {
+  handlerId: string;
+  /** Route params and key/value pairs as strings; the handler's args class validates them where it runs. */
+  params: Record<string, string>;
+  input: UfopInput;
+}
+
+/**
+ * Where handlers run. Chosen once at boot from `UFOP_MODE`: in this process (inline) or on a worker
+ * through the job queue. Both answer with the same encoded response, so clients cannot tell them apart.
+ */
+export interface UfopExecutor {
+  execute(invocation: UfopInvocation): Promise<UfopResponse>;
+  /** Throws when a dependency the executor needs (Redis, say) is down; `/health` reports it. */
+  checkHealth?(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+export type UfopMode = 'inline' | 'queue';
+export type UfopRole = 'all' | 'web' | 'worker';
+
+/**
+ * Everything the framework can be told. Each field has an environment variable (see `.env.example`);
+ * a value passed to `UfopModule.forRoot()` wins over the environment, which wins over the default.
+ */
+export interface UfopOptions {
+  /** `PORT`, else `PORT_HTTP`, else 9100. */
+  port: number;
+  /** `UFOP_MODE`: `queue` when `REDIS_URL` is set, else `inline`. */
+  mode: UfopMode;
+  /** `UFOP_ROLE`: `all` serves HTTP and processes in one process. */
+  role: UfopRole;
+  /** `UFOP_NAME`: when set, a cmd whose first segment differs is refused with 400. */
+  ufopName?: string;
+  /** `UFOP_MAX_BODY_BYTES`: cap on the request body and on a downloaded source. */
+  maxBodyBytes: number;
+  /** `UFOP_FETCH_TIMEOUT_MS`: total time allowed to download a `url` source, connect included. */
+  fetchTimeoutMs: number;
+  /** `UFOP_FETCH_MAX_REDIRECTS`: redirects followed when downloading a `url` source. */
+  fetchMaxRedirects: number;
+  /** `UFOP_HANDLER_TIMEOUT_MS`: time allowed to a handler (in queue mode: to the whole job). */
+  handlerTimeoutMs: number;
+  /** `UFOP_ALLOW_PRIVATE_URLS=true`: allow loopback, private, link-local and metadata addresses. */
+  allowPrivateUrls: boolean;
+  /** `UFOP_URL_ALLOWLIST`: host patterns (`cdn.example.com`, `*.qiniu.com`); empty means any public host. */
+  urlAllowlist: string[];
+  /** `REDIS_URL`: the Redis that queue mode uses. */
+  redisUrl?: string;
+}
+
+export type UfopModuleOptions = Partial<UfopOptions>;

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { UfopHandlerDefinition } from '../interfaces/ufop-handler-definition.interface';
+import { duplicateRouteMessage } from '../ufop.messages';
+import { compareRoutes } from './ufop-route';
+
+export interface HandlerMatch {
+  handler: UfopHandlerDefinition;
+  /** Route params and key/value pairs, as strings: validated later against the handler's args class. */
+  params: Record<string, string>;
+}
+
+/**
+ * All handlers of the application, tried from the most specific route to the least (see `compareRoutes`);
+ * equally specific routes keep the order in which they were discovered.
+ */
+@Injectable()
+export class UfopRouteRegistry {
+  private readonly byId = new Map<string, UfopHandlerDefinition>();
+  private ordered: UfopHandlerDefinition[] = [];
+
+  add(handler: UfopHandlerDefinition): void {
+    const clash = this.ordered.find((other) => other.route.signature === handler.route.signature);
+    if (clash) throw new Error(duplicateRouteMessage(clash, handler));
+    let id = handler.id;
+    for (let n = 2; this.byId.has(id); n++) id = `${handler.id}#${n}`;
+    const stored = { ...handler, id };
+    this.byId.set(id, stored);
+    this.ordered.push(stored);
+    this.ordered.sort((a, b) => compareRoutes(a.route, b.route));
+  }
+
+  match(command: string): HandlerMatch | undefined {
+    for (const handler of this.ordered) {
+      const found = handler.route.match(command);
+      if (found) return { handler, params: found.params };
+    }
+    return undefined;
+  }
+
+  get(id: string): UfopHandlerDefinition | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): readonly UfopHandlerDefinition[] {
+    return this.ordered;
+  }
+}

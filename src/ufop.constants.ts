@@ -1,0 +1,15 @@
+/** Metadata key under which @UfopHandler stores its route on a method. */
+export const UFOP_HANDLER_METADATA = 'qiniu-ufop:handler';
+
+/** Injection token of the executor chosen at boot (inline or queue). */
+export const UFOP_EXECUTOR = Symbol('UFOP_EXECUTOR');
+
+/** Injection token of the resolved, immutable configuration. */
+export const UFOP_CONFIG = Symbol('UFOP_CONFIG');
+
+export const DEFAULT_PORT = 9100;
+/** Qiniu's own image processing caps synchronous input at 20 MB (PROTOCOL.md). */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+export const DEFAULT_FETCH_MAX_REDIRECTS = 5;
+export const DEFAULT_HANDLER_TIMEOUT_MS = 120_000;
