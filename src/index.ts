@@ -25,3 +25,7 @@ export type { UfopExecutor, UfopInvocation } from './interfaces/ufop-executor.in
 export { UfopDispatcher } from './execution/ufop.dispatcher';
 export { resolveUfopOptions } from './config/ufop-options.factory';
 export { UFOP_CONFIG, UFOP_EXECUTOR } from './ufop.constants';
+export { runUfopCommand } from './execution/ufop.runner';
+export type { UfopRunRequest, UfopRunResponse } from './execution/ufop.runner';
+export { cpuCount } from './config/cpu-count';
+export type { EntryModule } from './ufop.factory';

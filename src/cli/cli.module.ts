@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CreateProjectCommand } from './commands/create-project.command';
+import { DeployCommand } from './commands/deploy.command';
+import { DockerfileCommand } from './commands/dockerfile.command';
+import { DoraConfigCommand } from './commands/dora-config.command';
+import { ProcessCommand } from './commands/process.command';
+import { RunServerCommand } from './commands/run-server.command';
+import { RunWorkerCommand } from './commands/run-worker.command';
+
+/** The `qiniu-ufop` command line: one CommandRunner per command, as nest-commander has it. */
+@Module({
+  providers: [
+    CreateProjectCommand,
+    ProcessCommand,
+    RunServerCommand,
+    RunWorkerCommand,
+    DockerfileCommand,
+    DoraConfigCommand,
+    DeployCommand,
+  ],
+})
+export class CliModule {}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * How many handlers a process should run at once. Inside a container `os.cpus()` reports the host's
+ * cores, not the flavor's (PROTOCOL.md), so: `CPU_COUNT`, else `FLAVOR` (`C4M4` → 4), else the cgroup
+ * CPU quota, else the available parallelism.
+ */
+export function cpuCount(env: Env = process.env, readCgroup: () => number | undefined = cgroupCpuQuota): number {
+  const explicit = Number(env.CPU_COUNT);
+  if (Number.isInteger(explicit) && explicit > 0) return explicit;
+  const flavor = /^C(\d+)M\d+/i.exec(env.FLAVOR?.trim() ?? '');
+  if (flavor && Number(flavor[1]) > 0) return Number(flavor[1]);
+  const quota = readCgroup();
+  if (quota !== undefined && quota > 0) return Math.max(1, Math.ceil(quota));
+  return availableParallelism();
+}
+
+/** The CPU quota of this cgroup (v2 `cpu.max`, else v1 `cfs_quota/cfs_period`), or undefined when unlimited. */
+export function cgroupCpuQuota(read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | undefined {
+  try {
+    const [quota, period] = read('/sys/fs/cgroup/cpu.max').trim().split(/\s+/);
+    if (quota !== 'max' && Number(period) > 0) return Number(quota) / Number(period);
+    return undefined;
+  } catch {
+    // not cgroup v2: try v1
+  }
+  try {
+    const quota = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us').trim());
+    const period = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_period_us').trim());
+    return quota > 0 && period > 0 ? quota / period : undefined;
+  } catch {
+    return undefined;
+  }
+}
