@@ -4,7 +4,7 @@ const shared = {
   testEnvironment: 'node',
   moduleNameMapper: { '^qiniu-ufop$': '<rootDir>/src' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
 };
 

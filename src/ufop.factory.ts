@@ -18,6 +18,8 @@ export class UfopFactory {
     app.useGlobalFilters(new UfopExceptionFilter());
     app.enableShutdownHooks();
     app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+    // Handlers are discovered in onModuleInit: initialise now so a route conflict fails here, not at listen().
+    await app.init();
     return app;
   }
 

@@ -1,0 +1,63 @@
+import { resolveUfopOptions } from './ufop-options.factory';
+
+describe('resolveUfopOptions', () => {
+  it('has documented defaults', () => {
+    expect(resolveUfopOptions({}, {})).toMatchObject({
+      port: 9100,
+      mode: 'inline',
+      role: 'all',
+      ufopName: undefined,
+      maxBodyBytes: 20 * 1024 * 1024,
+      fetchTimeoutMs: 30_000,
+      fetchMaxRedirects: 5,
+      handlerTimeoutMs: 120_000,
+      allowPrivateUrls: false,
+      urlAllowlist: [],
+    });
+  });
+
+  it('takes PORT, else PORT_HTTP, else 9100', () => {
+    expect(resolveUfopOptions({}, { PORT: '8080', PORT_HTTP: '7070' }).port).toBe(8080);
+    expect(resolveUfopOptions({}, { PORT_HTTP: '7070' }).port).toBe(7070);
+  });
+
+  it('defaults to queue mode when REDIS_URL is set', () => {
+    expect(resolveUfopOptions({}, { REDIS_URL: 'redis://127.0.0.1:6379' }).mode).toBe('queue');
+    expect(resolveUfopOptions({}, { REDIS_URL: 'redis://x', UFOP_MODE: 'inline' }).mode).toBe('inline');
+  });
+
+  it('reads every variable, and explicit options win over the environment', () => {
+    const env = {
+      UFOP_NAME: 'thumb',
+      UFOP_MAX_BODY_BYTES: '10',
+      UFOP_FETCH_TIMEOUT_MS: '11',
+      UFOP_FETCH_MAX_REDIRECTS: '0',
+      UFOP_HANDLER_TIMEOUT_MS: '12',
+      UFOP_ALLOW_PRIVATE_URLS: 'TRUE',
+      UFOP_URL_ALLOWLIST: ' a.com, *.B.com ,',
+      UFOP_ROLE: 'web',
+    };
+    expect(resolveUfopOptions({}, env)).toMatchObject({
+      ufopName: 'thumb',
+      maxBodyBytes: 10,
+      fetchTimeoutMs: 11,
+      fetchMaxRedirects: 0,
+      handlerTimeoutMs: 12,
+      allowPrivateUrls: true,
+      urlAllowlist: ['a.com', '*.b.com'],
+      role: 'web',
+    });
+    expect(resolveUfopOptions({ maxBodyBytes: 99, ufopName: 'x' }, env)).toMatchObject({ maxBodyBytes: 99, ufopName: 'x' });
+  });
+
+  it('accepts a lookup function such as ConfigService.get', () => {
+    expect(resolveUfopOptions({}, (name) => (name === 'PORT' ? '1234' : undefined)).port).toBe(1234);
+  });
+
+  it('stops the boot on a bad value, naming the variable', () => {
+    expect(() => resolveUfopOptions({}, { UFOP_MAX_BODY_BYTES: '10MB' })).toThrow(/Invalid UFOP_MAX_BODY_BYTES="10MB"/);
+    expect(() => resolveUfopOptions({}, { UFOP_MODE: 'celery' })).toThrow(/UFOP_MODE.*inline, queue/);
+    expect(() => resolveUfopOptions({}, { UFOP_ALLOW_PRIVATE_URLS: 'maybe' })).toThrow(/UFOP_ALLOW_PRIVATE_URLS/);
+    expect(() => resolveUfopOptions({}, { PORT: '70000' })).toThrow(/Invalid port/);
+  });
+});
