@@ -17,11 +17,10 @@ export class UfopDispatcher {
   constructor(private readonly registry: UfopRouteRegistry) {}
 
   /** Finds the handler of a command (the cmd without the UFOP name) and validates its args: fails fast with 4xx. */
-  async route(command: string, cmdForMessages = command): Promise<HandlerMatch> {
+  async route(command: string, cmdForMessages = command): Promise<HandlerMatch & { args: object }> {
     const found = this.registry.match(command);
     if (!found) throw new UfopNotFoundError(noHandlerMessage(cmdForMessages));
-    await validateArgs(found.handler.argsType, found.params);
-    return found;
+    return { ...found, args: await validateArgs(found.handler.argsType, found.params) };
   }
 
   async invoke(invocation: UfopInvocation): Promise<UfopResponse> {
@@ -31,7 +30,7 @@ export class UfopDispatcher {
   }
 
   private async call(handler: UfopHandlerDefinition, invocation: UfopInvocation): Promise<UfopResponse> {
-    const args = await validateArgs(handler.argsType, invocation.params);
+    const args = invocation.args ?? (await validateArgs(handler.argsType, invocation.params));
     const instance = await handler.resolveInstance();
     const result = await instance[handler.methodName](invocation.input, args);
     return encodeResult(result);

@@ -34,7 +34,7 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
   const dispatcher = app.get(UfopDispatcher, { strict: false });
   const executor = app.get<UfopExecutor>(UFOP_EXECUTOR, { strict: false });
   try {
-    const { handler, params } = await dispatcher.route(request.command);
+    const { handler, params, args } = await dispatcher.route(request.command);
     const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body ?? Buffer.alloc(0);
     const input = new UfopInput({
       body,
@@ -42,7 +42,7 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
       cmd: request.cmd ?? request.command,
       command: request.command,
     });
-    const response = await executor.execute({ handlerId: handler.id, params, input });
+    const response = await executor.execute({ handlerId: handler.id, params, args, input });
     const bytes = Buffer.isBuffer(response.body) ? response.body : await collect(response.body);
     return { status: response.status, headers: response.headers, contentType: response.headers['content-type'], body: bytes };
   } catch (error) {

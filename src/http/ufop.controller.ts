@@ -70,7 +70,7 @@ export class UfopController {
     const started = performance.now();
     const cmd = parseCmd(firstValue(source.cmd), this.options.ufopName);
     // Route and validate before reading a byte of input: a bad cmd costs nothing.
-    const { handler, params } = await this.dispatcher.route(cmd.command, cmd.raw);
+    const { handler, params, args } = await this.dispatcher.route(cmd.command, cmd.raw);
     const url = firstValue(source.url);
     if (url !== undefined && typeof url !== 'string') throw new UfopBadRequestError('url must be a string');
 
@@ -90,7 +90,7 @@ export class UfopController {
       qiniu: decodeQiniuHeaders(req.headers),
       signal: abort.signal,
     });
-    const response = await this.executor.execute({ handlerId: handler.id, params, input });
+    const response = await this.executor.execute({ handlerId: handler.id, params, args, input });
     const processed = performance.now();
     res.setHeader(
       'server-timing',

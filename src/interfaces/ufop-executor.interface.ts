@@ -6,6 +6,8 @@ export interface UfopInvocation {
   handlerId: string;
   /** Route params and key/value pairs as strings; the handler's args class validates them where it runs. */
   params: Record<string, string>;
+  /** The validated args, when they were validated in this process already (inline mode): saves a second pass. */
+  args?: object;
   input: UfopInput;
 }
 
