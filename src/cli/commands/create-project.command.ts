@@ -1,9 +1,39 @@
-import { Command, CommandRunner } from 'nest-commander';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { relative, resolve } from 'node:path';
+import { CliError } from '../cli.error';
+import { CreatedProject, createProject } from '../project/project.generator';
 
-// Placeholder until its issue lands: registered so the CLI's command list is complete.
-@Command({ name: 'createproject', description: 'not implemented yet' })
+interface CreateProjectFlags {
+  force?: boolean;
+}
+
+/** `qiniu-ufop createproject [dir]`: a complete NestJS project, from this package's `application` schematic. */
+@Command({
+  name: 'createproject',
+  arguments: '[dir]',
+  argsDescription: { dir: 'the project folder (default: the current one); its name is the project name' },
+  description: 'Create a qiniu-ufop project: a NestJS app with an example handler, tests and a Dockerfile',
+})
 export class CreateProjectCommand extends CommandRunner {
-  async run(): Promise<void> {
-    throw new Error('createproject is not implemented yet');
+  async run([dir = '.']: string[], flags: CreateProjectFlags): Promise<void> {
+    let project: CreatedProject;
+    try {
+      project = await createProject({ target: resolve(dir), force: flags.force === true });
+    } catch (error) {
+      // Every failure here is about the user's folder or name: a message, never a stack. Nothing was written.
+      throw new CliError((error as Error).message);
+    }
+    const out = process.stdout;
+    for (const file of project.files) out.write(`CREATE ${file}\n`);
+    const cd = relative(process.cwd(), project.target);
+    out.write(`\nCreated ${project.name} in ${project.target}. Next steps:\n\n`);
+    if (cd) out.write(`  cd ${cd}\n`);
+    out.write('  npm install\n  npm run start:dev        # http://127.0.0.1:9100\n');
+    out.write('  npx nest g ufop-handler <name>\n  npm test\n\nSee README.md in the project.\n');
+  }
+
+  @Option({ flags: '-f, --force', description: 'write into a non-empty folder, replacing files with the same names' })
+  parseForce(): boolean {
+    return true;
   }
 }

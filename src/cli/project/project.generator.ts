@@ -1,0 +1,108 @@
+import { logging } from '@angular-devkit/core';
+import { NodeWorkflow } from '@angular-devkit/schematics/tools';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import type { ApplicationOptions } from '../../../schematics/application';
+import { projectNameProblems, suggestProjectName } from '../../../schematics/application/project-name';
+import { findUfopPackage } from '../../../schematics/application/ufop-package';
+
+/** This package's collection: `dist/schematics` once built, `schematics/` from source (same relative path). */
+export const COLLECTION_PATH = join(__dirname, '..', '..', '..', 'schematics', 'collection.json');
+
+export interface CreateProjectOptions {
+  /** Absolute path of the project folder; its name is the project's name. */
+  target: string;
+  /** Write into a non-empty folder, replacing files that have the same names. */
+  force?: boolean;
+  /** Folder with the Docker templates: this package's `docker/` by default (tests pass their own). */
+  dockerDir?: string;
+}
+
+export interface CreatedProject {
+  name: string;
+  target: string;
+  /** Paths written, relative to the target. */
+  files: string[];
+}
+
+/**
+ * Runs the `application` schematic into a staging folder beside the target, then moves the files into place:
+ * a failure (bad template, missing Docker files) leaves the target as it was.
+ */
+export async function createProject({ target, force = false, dockerDir }: CreateProjectOptions): Promise<CreatedProject> {
+  const name = basename(target);
+  const problems = projectNameProblems(name);
+  if (problems.length > 0) {
+    throw new Error(
+      `The project name comes from the directory name, and "${name}" is not a valid npm package name: ` +
+        `${problems.join('; ')}. Use a directory such as "${suggestProjectName(name)}".`,
+    );
+  }
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new Error(`${target} exists and is not a directory.`);
+    if (readdirSync(target).length > 0 && !force) {
+      throw new Error(`${target} is not empty. Use --force to write into it (files with the same names are replaced).`);
+    }
+  }
+
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  // Beside the target, so that the final moves are renames on one file system.
+  const staging = mkdtempSync(join(parent, `.${name}-`));
+  // mkdtemp makes it private (0700); the project folder gets the usual mode.
+  chmodSync(staging, 0o777 & ~process.umask());
+  try {
+    const docker = dockerDir ?? join(findUfopPackage().root, 'docker');
+    await runApplicationSchematic(staging, { name, directory: '.', dockerDir: docker });
+    keepExecutableBits(docker, join(staging, 'docker'));
+    const files = listFiles(staging).map((file) => relative(staging, file));
+    if (!existsSync(target)) {
+      renameSync(staging, target);
+    } else {
+      for (const file of files) {
+        mkdirSync(dirname(join(target, file)), { recursive: true });
+        renameSync(join(staging, file), join(target, file));
+      }
+    }
+    return { name, target, files: files.sort() };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function runApplicationSchematic(root: string, options: ApplicationOptions): Promise<void> {
+  const workflow = new NodeWorkflow(root, { force: false, dryRun: false, resolvePaths: [__dirname] });
+  try {
+    // Subscribed by hand: @angular-devkit bundles its own rxjs, whose Observable type is not ours.
+    await new Promise<void>((done, fail) =>
+      workflow
+        .execute({
+          collection: COLLECTION_PATH,
+          schematic: 'application',
+          options,
+          logger: new logging.NullLogger(),
+        })
+        .subscribe({ error: fail, complete: done }),
+    );
+  } catch (error) {
+    // SchematicsException messages are written for users; their stacks are not.
+    throw new Error(`Could not create the project: ${(error as Error).message}`);
+  }
+}
+
+/** Schematic trees carry no file modes: give scripts copied from docker/ (entrypoints) their x bit back. */
+function keepExecutableBits(from: string, to: string): void {
+  if (!existsSync(from) || !existsSync(to)) return;
+  for (const source of listFiles(from)) {
+    const copy = join(to, relative(from, source));
+    const mode = statSync(source).mode;
+    if (existsSync(copy) && mode & 0o111) chmodSync(copy, mode & 0o777);
+  }
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path) : [path];
+  });
+}
