@@ -13,9 +13,16 @@ import { UfopExecutor } from './interfaces/ufop-executor.interface';
 import { UfopModuleOptions, UfopOptions } from './interfaces/ufop-options.interface';
 import { UfopRouteRegistry } from './routing/ufop-route.registry';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from './ufop.constants';
-import { queueModeUnavailableMessage } from './ufop.messages';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { QueueExecutor } from './queue/queue.executor';
+import { UFOP_QUEUE } from './queue/ufop-queue.constants';
+import { UfopQueueModule } from './queue/ufop-queue.module';
+import { UfopQueueWorker } from './queue/ufop-queue.worker';
+import { queueNotRegisteredMessage, roleNeedsQueueMessage } from './queue/ufop-queue.messages';
 import {
   UFOP_MODULE_OPTIONS,
+  UFOP_ASYNC_OPTIONS_TYPE,
   UFOP_OPTIONS_TYPE,
   UfopConfigurableModule,
 } from './ufop.module-definition';
@@ -29,10 +36,14 @@ const configProvider: Provider = {
 
 const executorProvider: Provider = {
   provide: UFOP_EXECUTOR,
-  inject: [UFOP_CONFIG, InlineExecutor],
-  useFactory: (options: UfopOptions, inline: InlineExecutor): UfopExecutor => {
-    if (options.mode === 'inline') return inline;
-    throw new Error(queueModeUnavailableMessage());
+  inject: [UFOP_CONFIG, InlineExecutor, { token: getQueueToken(UFOP_QUEUE), optional: true }],
+  useFactory: (options: UfopOptions, inline: InlineExecutor, queue?: Queue): UfopExecutor => {
+    if (options.mode === 'inline') {
+      if (options.role !== 'all') throw new Error(roleNeedsQueueMessage(options.role));
+      return inline;
+    }
+    if (!queue) throw new Error(queueNotRegisteredMessage());
+    return new QueueExecutor(queue, options);
   },
 };
 
@@ -53,11 +64,22 @@ const executorProvider: Provider = {
     InlineExecutor,
     SourceFetcher,
     UfopHealthService,
+    UfopQueueWorker,
   ],
   exports: [UFOP_CONFIG, UFOP_EXECUTOR, UfopDispatcher, UfopRouteRegistry],
 })
 export class UfopModule extends UfopConfigurableModule {
   static override forRoot(options: typeof UFOP_OPTIONS_TYPE = {}): DynamicModule {
-    return super.forRoot(options);
+    return withQueue(super.forRoot(options), options);
   }
+
+  /** Queue settings (mode, Redis, queue name) come from the environment here: async options are known too late. */
+  static override forRootAsync(options: typeof UFOP_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withQueue(super.forRootAsync(options), {});
+  }
+}
+
+/** Adds the Bull queue (inert in inline mode) to the module that `forRoot`/`forRootAsync` built. */
+function withQueue(module: DynamicModule, explicit: UfopModuleOptions): DynamicModule {
+  return { ...module, imports: [...(module.imports ?? []), UfopQueueModule.register(explicit)] };
 }

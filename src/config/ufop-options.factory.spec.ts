@@ -60,4 +60,50 @@ describe('resolveUfopOptions', () => {
     expect(() => resolveUfopOptions({}, { UFOP_ALLOW_PRIVATE_URLS: 'maybe' })).toThrow(/UFOP_ALLOW_PRIVATE_URLS/);
     expect(() => resolveUfopOptions({}, { PORT: '70000' })).toThrow(/Invalid port/);
   });
+
+  describe('queue settings', () => {
+    it('have documented defaults', () => {
+      expect(resolveUfopOptions({}, { CPU_COUNT: '3' })).toMatchObject({
+        concurrency: 3,
+        queueName: 'ufop',
+        queuePrefix: 'bull',
+        keepCompletedJobs: 0,
+        keepFailedJobs: 100,
+        queueLockMs: 30_000,
+        redisConnectTimeoutMs: 10_000,
+      });
+    });
+
+    it('size concurrency from UFOP_CONCURRENCY, else CPU_COUNT, else FLAVOR', () => {
+      expect(resolveUfopOptions({}, { UFOP_CONCURRENCY: '7', CPU_COUNT: '3' }).concurrency).toBe(7);
+      expect(resolveUfopOptions({}, { CPU_COUNT: '3', FLAVOR: 'C8M16' }).concurrency).toBe(3);
+      expect(resolveUfopOptions({}, { FLAVOR: 'C8M16' }).concurrency).toBe(8);
+      expect(resolveUfopOptions({ concurrency: 2 }, { UFOP_CONCURRENCY: '7' }).concurrency).toBe(2);
+    });
+
+    it('read every variable', () => {
+      const env = {
+        UFOP_QUEUE_NAME: 'thumbs',
+        UFOP_QUEUE_PREFIX: 'svc',
+        UFOP_QUEUE_KEEP_COMPLETED: '10',
+        UFOP_QUEUE_KEEP_FAILED: '0',
+        UFOP_QUEUE_LOCK_MS: '5000',
+        UFOP_REDIS_CONNECT_TIMEOUT_MS: '2000',
+      };
+      expect(resolveUfopOptions({}, env)).toMatchObject({
+        queueName: 'thumbs',
+        queuePrefix: 'svc',
+        keepCompletedJobs: 10,
+        keepFailedJobs: 0,
+        queueLockMs: 5000,
+        redisConnectTimeoutMs: 2000,
+      });
+    });
+
+    it('refuse bad numbers with the variable name', () => {
+      expect(() => resolveUfopOptions({}, { UFOP_CONCURRENCY: '0' })).toThrow(/UFOP_CONCURRENCY/);
+      expect(() => resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: 'soon' })).toThrow(/UFOP_QUEUE_LOCK_MS/);
+      expect(() => resolveUfopOptions({}, { UFOP_QUEUE_KEEP_FAILED: '-1' })).toThrow(/UFOP_QUEUE_KEEP_FAILED/);
+    });
+  });
 });

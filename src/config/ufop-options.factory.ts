@@ -5,6 +5,15 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
 } from '../ufop.constants';
+import {
+  DEFAULT_KEEP_COMPLETED_JOBS,
+  DEFAULT_KEEP_FAILED_JOBS,
+  DEFAULT_QUEUE_LOCK_MS,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+} from '../queue/ufop-queue.constants';
+import { cpuCount } from './cpu-count';
 import { UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
 
 /** The environment: a record such as `process.env`, or a lookup such as `ConfigService.get`. */
@@ -31,6 +40,17 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
     allowPrivateUrls: explicit.allowPrivateUrls ?? boolVar(env, 'UFOP_ALLOW_PRIVATE_URLS') ?? false,
     urlAllowlist: explicit.urlAllowlist ?? listVar(env('UFOP_URL_ALLOWLIST')),
     redisUrl,
+    concurrency:
+      explicit.concurrency ??
+      intVar(env, 'UFOP_CONCURRENCY') ??
+      cpuCount({ CPU_COUNT: env('CPU_COUNT'), FLAVOR: env('FLAVOR') }),
+    queueName: explicit.queueName ?? nonEmpty(env('UFOP_QUEUE_NAME')) ?? DEFAULT_QUEUE_NAME,
+    queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,
+    keepCompletedJobs: explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,
+    keepFailedJobs: explicit.keepFailedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_FAILED', 0) ?? DEFAULT_KEEP_FAILED_JOBS,
+    queueLockMs: explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS,
+    redisConnectTimeoutMs:
+      explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
   };
   if (options.port < 0 || options.port > 65535) {
     throw new Error(`Invalid port ${options.port}: expected 0..65535`);

@@ -28,6 +28,20 @@ export interface UfopOptions {
   urlAllowlist: string[];
   /** `REDIS_URL`: the Redis that queue mode uses. */
   redisUrl?: string;
+  /** `UFOP_CONCURRENCY`: jobs one worker process runs at once; default `cpuCount()` (CPU_COUNT, FLAVOR, cgroup, cores). */
+  concurrency: number;
+  /** `UFOP_QUEUE_NAME`: the Bull queue every web and worker process of one service shares. Default `ufop`. */
+  queueName: string;
+  /** `UFOP_QUEUE_PREFIX`: prefix of every Redis key of the queue and its blobs. Default `bull`. */
+  queuePrefix: string;
+  /** `UFOP_QUEUE_KEEP_COMPLETED`: completed jobs kept in Redis for inspection. Default 0. */
+  keepCompletedJobs: number;
+  /** `UFOP_QUEUE_KEEP_FAILED`: failed jobs kept in Redis for inspection. Default 100. */
+  keepFailedJobs: number;
+  /** `UFOP_QUEUE_LOCK_MS`: a job whose worker stops renewing its lock this long is re-run by another worker. Default 30000. */
+  queueLockMs: number;
+  /** `UFOP_REDIS_CONNECT_TIMEOUT_MS`: how long a queue-mode process waits for Redis at boot before it exits. Default 10000. */
+  redisConnectTimeoutMs: number;
 }
 
 export type UfopModuleOptions = Partial<UfopOptions>;

@@ -1,0 +1,231 @@
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bull';
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { UfopError, UfopTimeoutError, UfopUnavailableError } from '../errors/ufop.errors';
+import { handlerTimeoutMessage } from '../execution/inline.executor';
+import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interface';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { UfopResponse } from '../output/ufop-response';
+import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
+import { redactRedisUrl } from './ufop-queue.options';
+import { decodeFailure, UfopBlobKeys, UfopJobData, UfopJobResult } from './ufop-job';
+import { isRedisReady, waitForRedis } from './redis-connection';
+
+export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
+export const REDIS_LOST_MESSAGE = 'the job queue became unavailable while this request was running: Redis connection lost';
+const CLIENT_GONE_MESSAGE = 'the client went away';
+
+interface Pending {
+  resolve(result: UfopJobResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Runs handlers on workers through the Bull queue. The input bytes go to Redis as one binary value with a TTL,
+ * the job carries only JSON metadata, and the web tier learns of the end from ONE subscription per process to
+ * Bull's global `completed`/`failed` events, matched against a map of pending job ids: no polling, no
+ * `job.finished()` per request. Both blobs are deleted when the request ends, however it ends.
+ */
+export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('UfopQueue');
+  private readonly pending = new Map<string, Pending>();
+  private readonly keys: UfopBlobKeys;
+  private readonly blobTtlMs: number;
+  private listening?: Promise<void>;
+  private readonly onConnectionLost = () => this.failAll(new UfopUnavailableError(REDIS_LOST_MESSAGE));
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly options: UfopOptions,
+  ) {
+    this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
+    this.blobTtlMs = options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS;
+  }
+
+  private get client(): Redis {
+    return this.queue.client as unknown as Redis;
+  }
+
+  private get subscriber(): Redis {
+    // Bull's subscriber connection (public at run time, missing from its typings).
+    return (this.queue as unknown as { eclient: Redis }).eclient;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const where = redactRedisUrl(this.options.redisUrl ?? 'redis://127.0.0.1:6379');
+    try {
+      await waitForRedis(this.queue, this.options.redisConnectTimeoutMs, where);
+      // A worker-only process sends no jobs: it needs no subscription until something calls execute().
+      if (this.options.role !== 'worker') await this.listen();
+    } catch (error) {
+      // Stop Bull's reconnection loop, or the failed process would never exit.
+      await this.queue.close(true).catch(() => undefined);
+      throw error;
+    }
+    this.logger.log(`queue ${this.options.queueName} on ${where} (${this.options.role} role)`);
+  }
+
+  onApplicationShutdown(): void {
+    // The HTTP server has drained by now (Nest closes it before this hook); anything left cannot be answered.
+    this.failAll(new UfopUnavailableError('the server is shutting down'));
+    this.client.off?.('close', this.onConnectionLost);
+    this.subscriber.off?.('close', this.onConnectionLost);
+  }
+
+  async checkHealth(): Promise<void> {
+    if (!this.isConnected()) throw new Error(REDIS_UNAVAILABLE_MESSAGE);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis did not answer PING within 1000 ms')), 1000);
+    });
+    await Promise.race([this.client.ping(), deadline]).finally(() => clearTimeout(timer));
+  }
+
+  async execute(invocation: UfopInvocation): Promise<UfopResponse> {
+    // Fail fast while Redis is away: the client gets a 503 now, not a hung request.
+    if (!this.isConnected()) throw new UfopUnavailableError(REDIS_UNAVAILABLE_MESSAGE);
+    await this.listen();
+
+    const jobId = randomUUID();
+    const { input } = invocation;
+    const timeoutMs = this.options.handlerTimeoutMs;
+    const data: UfopJobData = {
+      handlerId: invocation.handlerId,
+      params: invocation.params,
+      input: {
+        contentType: input.contentType,
+        cmd: input.cmd,
+        command: input.command,
+        url: input.url,
+        qiniu: input.qiniu,
+        size: input.body.length,
+      },
+      deadline: Date.now() + timeoutMs,
+    };
+
+    // Registered before the job exists: its completed event may come back before `add` resolves.
+    const done = new Promise<UfopJobResult>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
+    // It may settle (client gone, Redis lost) while `add` is still under way: handled below, never unhandled.
+    done.catch(() => undefined);
+    // Past the deadline the worker fails the job itself (running, or when it picks it up), so it is recorded as
+    // failed with the same 504; the web tier only stops waiting.
+    const timer = setTimeout(() => this.abandon(jobId, new UfopTimeoutError(handlerTimeoutMessage(timeoutMs))), timeoutMs);
+    const onAbort = () => this.abandon(jobId, new UfopError(499, CLIENT_GONE_MESSAGE), true);
+    input.signal.addEventListener('abort', onAbort, { once: true });
+    let cleaned = false;
+    try {
+      // One connection, so Redis runs the SET before the job can be seen by any worker.
+      const stored =
+        data.input.size > 0 ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs) : undefined;
+      const added = this.queue.add(data, { jobId });
+      await Promise.all([stored, added]);
+      const result = await done;
+      const body = await this.takeOutput(jobId, result, data.input.size > 0);
+      cleaned = true;
+      return { status: result.status, headers: result.headers, body };
+    } catch (error) {
+      this.pending.delete(jobId);
+      if (error instanceof UfopError) throw error;
+      // A Redis command failed (connection lost mid-request): the queue is what is unavailable.
+      this.logger.warn(`job ${jobId}: ${(error as Error)?.message ?? String(error)}`);
+      throw new UfopUnavailableError(REDIS_UNAVAILABLE_MESSAGE);
+    } finally {
+      clearTimeout(timer);
+      input.signal.removeEventListener('abort', onAbort);
+      if (!cleaned) this.cleanUp(jobId, data.input.size > 0);
+    }
+  }
+
+  private isConnected(): boolean {
+    return isRedisReady(this.client) && isRedisReady(this.subscriber);
+  }
+
+  /** Subscribes once per process to Bull's global completion events. */
+  private listen(): Promise<void> {
+    this.listening ??= (async () => {
+      const subscribed = Promise.all([
+        once(this.queue, 'registered:global:completed'),
+        once(this.queue, 'registered:global:failed'),
+      ]);
+      this.queue.on('global:completed', (jobId: string, value: string) => this.settle(jobId, value));
+      this.queue.on('global:failed', (jobId: string, reason: string) => this.settleFailed(jobId, reason));
+      await subscribed;
+      // Events published while a connection is down are lost for good: fail those requests at once (503)
+      // rather than let them wait for their timeout.
+      this.client.on('close', this.onConnectionLost);
+      this.subscriber.on('close', this.onConnectionLost);
+    })();
+    return this.listening;
+  }
+
+  private settle(jobId: string, value: string): void {
+    const waiting = this.pending.get(jobId);
+    if (!waiting) return; // another web process's job, or one this process gave up on
+    this.pending.delete(jobId);
+    try {
+      waiting.resolve(JSON.parse(value) as UfopJobResult);
+    } catch (error) {
+      waiting.reject(error as Error);
+    }
+  }
+
+  private settleFailed(jobId: string, reason: string): void {
+    const waiting = this.pending.get(jobId);
+    if (!waiting) return;
+    this.pending.delete(jobId);
+    waiting.reject(decodeFailure(reason));
+  }
+
+  /**
+   * Stops waiting for a job (timeout, client gone). When the client went away, a job still waiting is removed so
+   * that no worker spends time on it; one already running finishes (JavaScript cannot stop it from here).
+   */
+  private abandon(jobId: string, error: Error, removeIfWaiting = false): void {
+    const waiting = this.pending.get(jobId);
+    if (!waiting) return;
+    this.pending.delete(jobId);
+    waiting.reject(error);
+    if (!removeIfWaiting) return;
+    void this.queue
+      .getJob(jobId)
+      .then(async (job) => {
+        if (job && (await job.getState()) === 'waiting') await job.remove();
+      })
+      .catch(() => undefined); // taken by a worker meanwhile (locked): it runs to its end
+  }
+
+  /** Reads the output and deletes both blobs in one round trip. */
+  private async takeOutput(jobId: string, result: UfopJobResult, hadInput: boolean): Promise<Buffer> {
+    const input = this.keys.input(jobId);
+    if (result.size === 0) {
+      if (hadInput) this.client.del(input).catch(() => undefined);
+      return Buffer.alloc(0);
+    }
+    const key = this.keys.output(jobId);
+    const [[error, bytes]] = (await this.client
+      .multi()
+      .getBuffer(key)
+      .del(hadInput ? [key, input] : [key])
+      .exec()) as [[Error | null, Buffer | null]];
+    if (error) throw error;
+    if (!bytes) throw new UfopUnavailableError('the result of this request expired before it could be read');
+    return bytes;
+  }
+
+  /** Deletes what this request stored; output blobs are read and deleted in one step by `takeOutput`. */
+  private cleanUp(jobId: string, hadInput: boolean): void {
+    if (!isRedisReady(this.client)) return; // the TTL will do it
+    const keys = [this.keys.output(jobId)];
+    if (hadInput) keys.push(this.keys.input(jobId));
+    this.client.del(...keys).catch(() => undefined);
+  }
+
+  private failAll(error: Error): void {
+    for (const [jobId, waiting] of this.pending) {
+      this.pending.delete(jobId);
+      waiting.reject(error);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { INTERNAL_ERROR_MESSAGE } from '../errors/error-body';
+import { UfopError } from '../errors/ufop.errors';
+import { QiniuHeaders } from '../input/qiniu-headers';
+
+/**
+ * What a job carries through Redis: small JSON only. The input bytes wait in a binary Redis value beside it
+ * (`UfopBlobKeys.input`), never inside the job, where Bull would JSON-encode them.
+ */
+export interface UfopJobData {
+  handlerId: string;
+  params: Record<string, string>;
+  input: {
+    contentType: string;
+    cmd: string;
+    command: string;
+    url?: string;
+    qiniu: QiniuHeaders;
+    /** Bytes in the input blob; 0 means there is no blob (an empty body). */
+    size: number;
+  };
+  /** Epoch ms past which the web tier has answered 504: the worker fails the job rather than run it late. */
+  deadline: number;
+}
+
+/** A job's return value: the response minus its bytes, which wait in the output blob. */
+export interface UfopJobResult {
+  status: number;
+  headers: Record<string, string>;
+  /** Bytes in the output blob; 0 means there is no blob. */
+  size: number;
+}
+
+/** Key names of one job's blobs, under the queue's own prefix so that `obliterate`-style cleanups find them. */
+export class UfopBlobKeys {
+  private readonly base: string;
+
+  constructor(prefix: string, queueName: string) {
+    this.base = `${prefix}:${queueName}:blob:`;
+  }
+
+  input(jobId: string): string {
+    return `${this.base}${jobId}:in`;
+  }
+
+  output(jobId: string): string {
+    return `${this.base}${jobId}:out`;
+  }
+
+  /** The pattern that matches every blob of this queue (for tests and operators). */
+  pattern(): string {
+    return `${this.base}*`;
+  }
+}
+
+/** Bull's own reason when a job was found without a live worker more often than `maxStalledCount` allows. */
+const STALLED_REASON = /stalled more than/i;
+export const WORKER_LOST_MESSAGE = 'the worker running this request was lost';
+
+/**
+ * Bull keeps a failed job's reason as a string: the worker writes `{"status":…,"error":…}` so that the web tier
+ * answers with the status and message the handler chose, exactly as inline mode would.
+ */
+export class UfopJobFailure extends Error {
+  constructor(status: number, message: string) {
+    super(JSON.stringify({ status, error: message }));
+  }
+}
+
+export function encodeFailure(status: number, message: string): UfopJobFailure {
+  return new UfopJobFailure(status, message);
+}
+
+export function decodeFailure(reason: unknown): UfopError {
+  if (typeof reason === 'string') {
+    try {
+      const parsed = JSON.parse(reason) as { status?: unknown; error?: unknown };
+      if (typeof parsed.status === 'number' && typeof parsed.error === 'string') {
+        return new UfopError(parsed.status, parsed.error);
+      }
+    } catch {
+      // not one of ours: Bull's own reasons are plain text
+    }
+    if (STALLED_REASON.test(reason)) return new UfopError(503, WORKER_LOST_MESSAGE);
+  }
+  return new UfopError(500, INTERNAL_ERROR_MESSAGE);
+}

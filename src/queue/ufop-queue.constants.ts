@@ -1,0 +1,23 @@
+/**
+ * The name under which `@nestjs/bull` registers the queue: inject it with `@InjectQueue(UFOP_QUEUE)` to inspect
+ * jobs (a dashboard, metrics). The Bull queue's own name in Redis is `UFOP_QUEUE_NAME` (default `ufop`).
+ */
+export const UFOP_QUEUE = 'qiniu-ufop';
+
+export const DEFAULT_QUEUE_NAME = 'ufop';
+/** Bull's own default, so a dashboard pointed at the Redis finds the queue without settings. */
+export const DEFAULT_QUEUE_PREFIX = 'bull';
+/** Completed jobs carry nothing worth keeping (their bytes are gone): drop them at once. */
+export const DEFAULT_KEEP_COMPLETED_JOBS = 0;
+/** Failed jobs keep their reason (and args) for inspection; the newest 100 are kept. */
+export const DEFAULT_KEEP_FAILED_JOBS = 100;
+/** Bull's default lock, also the interval of its stalled-job check. */
+export const DEFAULT_QUEUE_LOCK_MS = 30_000;
+export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * Extra lifetime of the input and output blobs past the handler timeout. They are deleted when the request
+ * ends; the TTL only matters when a web process dies mid-request and nobody is left to delete them.
+ */
+export const BLOB_TTL_MARGIN_MS = 60_000;

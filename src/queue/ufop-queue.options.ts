@@ -1,0 +1,48 @@
+import type { BullModuleOptions } from '@nestjs/bull';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { DEFAULT_REDIS_URL } from './ufop-queue.constants';
+
+/** The Bull queue every process of the service shares, as `@nestjs/bull` builds it. */
+export function ufopQueueOptions(options: UfopOptions): BullModuleOptions {
+  const keep = (count: number) => (count === 0 ? true : count);
+  return {
+    name: options.queueName,
+    url: options.redisUrl ?? DEFAULT_REDIS_URL,
+    prefix: options.queuePrefix,
+    redis: {
+      // Bull's default backs off to 20 s between attempts: come back within a second of Redis returning.
+      retryStrategy: (times: number) => Math.min(100 * times, 1000),
+      // Commands of the web tier fail after one reconnection attempt instead of hanging the request
+      // (Bull forces `null` on its blocking and subscriber connections, as it must).
+      maxRetriesPerRequest: 1,
+      connectTimeout: Math.min(options.redisConnectTimeoutMs, 10_000),
+    },
+    settings: {
+      // A SIGKILLed worker stops renewing its lock: after `lockDuration` another worker's stalled check
+      // (every `stalledInterval`) puts the job back and runs it. A second stall fails it.
+      lockDuration: options.queueLockMs,
+      stalledInterval: options.queueLockMs,
+      maxStalledCount: 1,
+      // Seconds an idle worker blocks on BRPOPLPUSH: bounds how long SIGTERM waits for an idle worker.
+      drainDelay: 1,
+      // After a Redis error, a worker tries again this soon (Bull's default is 5 s).
+      retryProcessDelay: 500,
+    },
+    defaultJobOptions: {
+      attempts: 1,
+      removeOnComplete: keep(options.keepCompletedJobs),
+      removeOnFail: keep(options.keepFailedJobs),
+    },
+  };
+}
+
+/** The Redis URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,97 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import type { Redis } from 'ioredis';
+import { Readable } from 'node:stream';
+import { toErrorBody } from '../errors/error-body';
+import { UfopTimeoutError } from '../errors/ufop.errors';
+import { handlerTimeoutMessage } from '../execution/inline.executor';
+import { UfopDispatcher } from '../execution/ufop.dispatcher';
+import { UfopInput } from '../input/ufop-input';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { UFOP_CONFIG } from '../ufop.constants';
+import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
+import { encodeFailure, UfopBlobKeys, UfopJobFailure, UfopJobData, UfopJobResult } from './ufop-job';
+
+const JOB_OVER = Object.freeze(new Error('the job is over'));
+
+export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Redis (the request ended before it ran)';
+
+/**
+ * The worker side of queue mode: ONE `process('*', concurrency, …)` per process (Bull adds up the concurrencies
+ * of per-name processors, a known trap), routing each job to its handler through the same dispatcher inline mode
+ * uses, so DI and request scopes behave the same. Stopping is Bull's `close()` (called by `@nestjs/bull` at
+ * shutdown): it takes no new job, waits for the running ones, then disconnects.
+ */
+@Injectable()
+export class UfopQueueWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger('UfopQueue');
+  private readonly keys: UfopBlobKeys;
+
+  constructor(
+    private readonly dispatcher: UfopDispatcher,
+    @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
+    @Optional() @InjectQueue(UFOP_QUEUE) private readonly queue?: Queue,
+  ) {
+    this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.mode !== 'queue' || this.options.role === 'web' || !this.queue) return;
+    const concurrency = this.options.concurrency;
+    // The promise settles only when the queue closes: errors while running are reported as 'error' events.
+    this.queue.process('*', concurrency, (job: Job<UfopJobData>) => this.run(job)).catch((error: Error) => {
+      this.logger.error(`worker stopped: ${error.message}`);
+    });
+    this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
+    this.logger.log(`worker running up to ${concurrency} jobs at once`);
+  }
+
+  /** Runs one job: its failure reason carries the status and message the client will see. */
+  async run(job: Job<UfopJobData>): Promise<UfopJobResult> {
+    const { data } = job;
+    const jobId = String(job.id);
+    const configured = this.options.handlerTimeoutMs;
+    const remaining = Math.min(data.deadline - Date.now(), configured);
+    if (remaining <= 0) throw encodeFailure(504, handlerTimeoutMessage(configured));
+    const client = this.queue!.client as unknown as Redis;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const body = data.input.size > 0 ? await client.getBuffer(this.keys.input(jobId)) : Buffer.alloc(0);
+      if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
+      const input = new UfopInput({ ...data.input, body, signal: abort.signal });
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new UfopTimeoutError(handlerTimeoutMessage(configured))), remaining);
+      });
+      const response = await Promise.race([
+        this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
+        deadline,
+      ]);
+      const bytes = Buffer.isBuffer(response.body) ? response.body : await collect(response.body);
+      if (bytes.length > 0) {
+        // Not awaited: Bull marks the job completed on this same connection, so Redis runs the SET first, and the
+        // web tier reads the output only after that event. Saves a round trip per job.
+        client.set(this.keys.output(jobId), bytes, 'PX', configured + BLOB_TTL_MARGIN_MS).catch((error: Error) => {
+          this.logger.warn(`job ${jobId}: output not stored: ${error.message}`);
+        });
+      }
+      return { status: response.status, headers: response.headers, size: bytes.length };
+    } catch (error) {
+      if (error instanceof UfopJobFailure) throw error;
+      const { status, message, unexpected } = toErrorBody(error);
+      if (unexpected) this.logger.error(`${data.input.cmd} failed`, (error as Error)?.stack ?? String(error));
+      throw encodeFailure(status, message);
+    } finally {
+      clearTimeout(timer);
+      // As in inline mode: the request is over, a handler still running (past its deadline) should stop.
+      abort.abort(JOB_OVER); // a shared reason: no DOMException built per job
+    }
+  }
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,147 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import Redis from 'ioredis';
+
+/** Where the test run's Redis is: `REDIS_URL`, else the local default. */
+export const DEFAULT_TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+export interface TestRedis {
+  url: string;
+  /** Stops the redis-server this helper started, if it started one. */
+  close(): Promise<void>;
+}
+
+/** True when a Redis answers PING at `url` within a second. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * The Redis the queue tests use: the one at REDIS_URL (default redis://127.0.0.1:6379) when it answers, else a
+ * `redis-server` of our own on a free port. With neither, fails with how to get one: never skips in silence.
+ */
+export async function useTestRedis(): Promise<TestRedis> {
+  if (await redisAnswers(DEFAULT_TEST_REDIS_URL)) return { url: DEFAULT_TEST_REDIS_URL, close: async () => undefined };
+  const own = await startRedisServer();
+  return { url: own.url, close: () => own.stop() };
+}
+
+/** A `redis-server` child process on a loopback port, which a test can stop and start again (same port). */
+export class RedisServer {
+  private child?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(port?: number): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()));
+    await server.start();
+    return server;
+  }
+
+  async start(): Promise<void> {
+    if (this.child) return;
+    assertRedisServerInstalled();
+    // No persistence, no disk: a throwaway server that only this test run talks to.
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      { stdio: 'ignore' },
+    );
+    this.child = child;
+    const deadline = Date.now() + 10_000;
+    while (!(await redisAnswers(this.url))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        this.child = undefined;
+        child.kill('SIGKILL');
+        throw new Error(`redis-server did not start on port ${this.port}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Stops the server at once (SIGKILL: clients see the connection drop, as in an outage). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+}
+
+export function startRedisServer(port?: number): Promise<RedisServer> {
+  return RedisServer.start(port);
+}
+
+function assertRedisServerInstalled(): void {
+  const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
+  if (found.error || found.status !== 0) {
+    throw new Error(
+      `No Redis answers at ${DEFAULT_TEST_REDIS_URL} and redis-server is not installed. ` +
+        'Install it (Debian/Ubuntu: apt-get install -y redis-server), or set REDIS_URL to a Redis this test run may use.',
+    );
+  }
+}
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A key prefix of this test run's own, so parallel suites and other users of the Redis never collide. */
+export function uniquePrefix(label: string): string {
+  return `ufop-test-${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Every key under `prefix:` (SCAN, not KEYS). */
+export async function keysUnder(url: string, prefix: string): Promise<string[]> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+    return found.sort();
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Deletes every key under `prefix:`: each test cleans up what it made. */
+export async function deleteKeysUnder(url: string, prefix: string): Promise<void> {
+  const keys = await keysUnder(url, prefix);
+  if (keys.length === 0) return;
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    for (let i = 0; i < keys.length; i += 500) await client.del(...keys.slice(i, i + 500));
+  } finally {
+    client.disconnect();
+  }
+}
