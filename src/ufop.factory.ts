@@ -1,7 +1,14 @@
-import { INestApplication, Logger, NestApplicationOptions } from '@nestjs/common';
+import {
+  INestApplication,
+  INestApplicationContext,
+  Logger,
+  NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { UfopExceptionFilter } from './errors/ufop-exception.filter';
+import { createUfopLogger } from './logging/ufop.logger';
 import { UfopOptions } from './interfaces/ufop-options.interface';
+import { UfopStartupError } from './queue/redis-connection';
 import { UFOP_CONFIG } from './ufop.constants';
 
 /** The root module of an application, as `NestFactory.create` takes it. */
@@ -14,23 +21,60 @@ export type EntryModule = Parameters<typeof NestFactory.create>[0];
  */
 export class UfopFactory {
   static async create(module: EntryModule, options: NestApplicationOptions = {}): Promise<INestApplication> {
-    const app = await NestFactory.create(module, { bufferLogs: false, ...options, bodyParser: false });
+    // Logs go to stdout and, when UFOP_LOG_DIR is set (the image sets it), to a file too: see src/logging.
+    const logger = options.logger ?? createUfopLogger();
+    const app = await NestFactory.create(module, { bufferLogs: false, ...options, logger, bodyParser: false });
     app.useGlobalFilters(new UfopExceptionFilter());
-    app.enableShutdownHooks();
+    // SIGTERM: drain (HTTP server closes and waits for requests, workers finish their jobs), then exit 0.
+    app.enableShutdownHooks([], { useProcessExit: true });
     app.getHttpAdapter().getInstance().disable?.('x-powered-by');
     // Handlers are discovered in onModuleInit: initialise now so a route conflict fails here, not at listen().
     await app.init();
     return app;
   }
 
-  /** Creates the application and listens on `PORT`, else `PORT_HTTP`, else 9100, on all interfaces. */
-  static async bootstrap(module: EntryModule, options: NestApplicationOptions = {}): Promise<INestApplication> {
+  /** A queue worker: a Nest application context (no HTTP server) that runs jobs until SIGTERM. */
+  static async createWorker(module: EntryModule, options: NestApplicationOptions = {}): Promise<INestApplicationContext> {
+    const logger = options.logger ?? createUfopLogger();
+    const app = await NestFactory.createApplicationContext(module, { bufferLogs: false, ...options, logger });
+    app.enableShutdownHooks([], { useProcessExit: true });
+    return app;
+  }
+
+  /**
+   * Starts the process in its `UFOP_ROLE`: `all` and `web` listen on `PORT`, else `PORT_HTTP`, else 9100, on all
+   * interfaces; `worker` starts no HTTP server. A process that cannot start (Redis unreachable) prints why and
+   * exits 1, so that its supervisor sees it.
+   */
+  static async bootstrap(module: EntryModule, options: NestApplicationOptions = {}): Promise<INestApplicationContext> {
+    try {
+      return await UfopFactory.start(module, options);
+    } catch (error) {
+      if (!(error instanceof UfopStartupError)) throw error;
+      new Logger('Ufop').error(error.message);
+      process.exit(1);
+    }
+  }
+
+  private static async start(module: EntryModule, options: NestApplicationOptions): Promise<INestApplicationContext> {
+    // The role decides what to create before the module's own options can be read: take it from the environment.
+    if (process.env.UFOP_ROLE?.trim().toLowerCase() === 'worker') {
+      const worker = await UfopFactory.createWorker(module, options);
+      const config = worker.get<UfopOptions>(UFOP_CONFIG);
+      new Logger('Ufop').log(`worker started (queue ${config.queueName}, up to ${config.concurrency} jobs at once)`);
+      return worker;
+    }
     const app = await UfopFactory.create(module, options);
     const config = app.get<UfopOptions>(UFOP_CONFIG);
+    if (config.role === 'worker') {
+      // forRoot({ role: 'worker' }) in code: the HTTP application exists but does not listen.
+      new Logger('Ufop').log(`worker started (queue ${config.queueName}, up to ${config.concurrency} jobs at once)`);
+      return app;
+    }
     await app.listen(config.port);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    new Logger('Ufop').log(`listening on port ${port} (${config.mode} mode)`);
+    new Logger('Ufop').log(`listening on port ${port} (${config.mode} mode, ${config.role} role)`);
     return app;
   }
 }

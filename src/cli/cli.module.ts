@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CliProgram } from './cli-program.provider';
 import { CreateProjectCommand } from './commands/create-project.command';
 import { DeployCommand } from './commands/deploy.command';
 import { DockerfileCommand } from './commands/dockerfile.command';
@@ -10,6 +11,7 @@ import { RunWorkerCommand } from './commands/run-worker.command';
 /** The `qiniu-ufop` command line: one CommandRunner per command, as nest-commander has it. */
 @Module({
   providers: [
+    CliProgram,
     CreateProjectCommand,
     ProcessCommand,
     RunServerCommand,

@@ -15,6 +15,9 @@ import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
 import { UfopHealthService } from './health.service';
 
+/** Why a request's signal is aborted: the response is over (sent, timed out, or the client went away). */
+const REQUEST_OVER = Object.freeze(new Error('the request is over'));
+
 /** The largest legacy `/uop` JSON envelope accepted: it only names a source. */
 const MAX_LEGACY_ENVELOPE_BYTES = 64 * 1024;
 
@@ -75,7 +78,8 @@ export class UfopController {
     if (url !== undefined && typeof url !== 'string') throw new UfopBadRequestError('url must be a string');
 
     const abort = new AbortController();
-    res.once('close', () => abort.abort());
+    // A shared reason: abort() without one builds a DOMException (with a stack) on every request, a hot-path cost.
+    res.once('close', () => abort.abort(REQUEST_OVER));
     const loaded = url
       ? await this.fetcher.fetch(url, abort.signal)
       : { body: await readInput(), contentType: source.contentType };

@@ -1,9 +1,134 @@
-import { Command, CommandRunner } from 'nest-commander';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { CliError } from '../cli.error';
+import { describeStep, DeployStep, planDeploy } from '../deploy/deploy.plan';
+import { findExecutable, TOOL_HELP } from '../deploy/tool.finder';
+import { buildDoraConfig, collectEnv, doraConfigYaml } from '../dora/dora-config';
+import { findProject } from '../runtime/ufop-project';
+import { DoraConfigOptions, toDoraInput } from './dora-config.command';
 
-// Placeholder until its issue lands: registered so the CLI's command list is complete.
-@Command({ name: 'deploy', description: 'not implemented yet' })
+interface DeployOptions extends DoraConfigOptions {
+  dryRun?: boolean;
+  configDir?: string;
+  dockerfile?: string;
+}
+
+const TOOLS = ['docker', 'qdoractl'];
+
+/**
+ * `deploy`: writes dora.yaml, then `docker build`, `qdoractl push <tag>`, `qdoractl release --config <dir>`,
+ * printing each step and stopping at the first that fails, with its exit code. `--dry-run` prints the
+ * steps and dora.yaml and runs nothing.
+ */
+@Command({ name: 'deploy', description: 'build the image, push it and release it on Qiniu dora (docker + qdoractl)' })
 export class DeployCommand extends CommandRunner {
-  async run(): Promise<void> {
-    throw new Error('deploy is not implemented yet');
+  async run(_args: string[], options: DeployOptions): Promise<void> {
+    const config = buildDoraConfig(toDoraInput(options));
+    const root = findProject(process.cwd()).root;
+    const configDir = options.configDir ?? '.';
+    const dockerfile = options.dockerfile ?? defaultDockerfile(root);
+    const steps = planDeploy({ config, yaml: doraConfigYaml(config), configDir, dockerfile });
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+
+    const missing = TOOLS.filter((tool) => !findExecutable(tool));
+    if (options.dryRun) {
+      out(`dry run in ${root}: nothing is written or run`);
+      steps.forEach((step, i) => out(`[${i + 1}/${steps.length}] ${describeStep(step)}`));
+      out(`--- ${steps[0].kind === 'write' ? steps[0].path : 'dora.yaml'} ---`);
+      process.stdout.write(doraConfigYaml(config));
+      for (const tool of missing) out(`note: ${tool} is not on PATH: ${TOOL_HELP[tool]}`);
+      return;
+    }
+    if (missing.length) {
+      throw new CliError(missing.map((tool) => `${tool} is not on PATH: ${TOOL_HELP[tool]}`).join('\n'), 127);
+    }
+    if (!existsSync(resolve(root, dockerfile))) {
+      throw new CliError(`${dockerfile} does not exist: write one with \`qiniu-ufop dockerfile -o ${dockerfile}\` or pass --dockerfile`);
+    }
+
+    for (const [i, step] of steps.entries()) {
+      out(`[${i + 1}/${steps.length}] ${describeStep(step)}`);
+      const code = await runStep(step, root);
+      if (code !== 0) {
+        throw new CliError(`step ${i + 1}/${steps.length} (${step.title}) failed with exit code ${code}`, code);
+      }
+    }
+    out(`released ${config.ufopname} ${config.verstr} (${config.image}); start instances with: ` +
+      `qdoractl deploy ${config.ufopname} ${config.verstr} --region z0 --expect 1`);
   }
+
+  @Option({ flags: '-t, --tag <image:tag>', description: 'the image to build and release', required: true })
+  parseTag(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-n, --name <ufop>', description: 'the UFOP name', required: true })
+  parseName(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-v, --version <version>', description: 'the version string (verstr), such as v1', required: true })
+  parseVersion(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--flavor <flavor>', description: 'the instance flavor, C<cores>M<GiB> (default C1M1)' })
+  parseFlavor(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--desc <text>', description: 'a description (default: the UFOP name)' })
+  parseDesc(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-e, --env <KEY=VALUE>', description: 'a variable for every instance (repeatable)' })
+  parseEnv(value: string, previous?: Record<string, string>): Record<string, string> {
+    return collectEnv(value, previous);
+  }
+
+  @Option({ flags: '--config-dir <dir>', description: 'where dora.yaml is written, for qdoractl release --config (default .)' })
+  parseConfigDir(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--dockerfile <file>', description: 'the Dockerfile (default: Dockerfile, else docker/Dockerfile)' })
+  parseDockerfile(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--dry-run', description: 'print the steps and dora.yaml; write and run nothing' })
+  parseDryRun(): boolean {
+    return true;
+  }
+}
+
+/** A project made by createproject has ./Dockerfile; this repository keeps it in docker/. */
+function defaultDockerfile(root: string): string {
+  return existsSync(join(root, 'Dockerfile')) || !existsSync(join(root, 'docker', 'Dockerfile')) ? 'Dockerfile' : 'docker/Dockerfile';
+}
+
+/** Runs one step in the project folder; resolves with its exit code (128 + signal number when killed). */
+async function runStep(step: DeployStep, root: string): Promise<number> {
+  if (step.kind === 'write') {
+    const file = resolve(root, step.path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, step.content);
+    const shown = relative(process.cwd(), file);
+    process.stdout.write(`wrote ${shown && !shown.startsWith('..') ? shown : file}\n`);
+    return 0;
+  }
+  return new Promise((done, fail) => {
+    const child = spawn(findExecutable(step.command) ?? step.command, step.args, { cwd: root, stdio: 'inherit' });
+    child.on('error', (error) => fail(new CliError(`${step.command}: ${error.message}`)));
+    child.on('close', (code, signal) => done(code ?? 128 + (signal ? signalNumber(signal) : 0)));
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return (constants.signals as Record<string, number>)[signal] ?? 0;
 }

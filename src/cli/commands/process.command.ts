@@ -1,9 +1,119 @@
-import { Command, CommandRunner } from 'nest-commander';
+import { INestApplicationContext } from '@nestjs/common';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { CliError } from '../cli.error';
+import { UfopLogger } from '../../logging/ufop.logger';
+import { parseCommandChain } from '../process/command-chain';
+import { inputContentType } from '../process/content-type';
+import { loadProjectFromSource } from '../runtime/source.loader';
+import { findProject } from '../runtime/ufop-project';
 
-// Placeholder until its issue lands: registered so the CLI's command list is complete.
-@Command({ name: 'process', description: 'not implemented yet' })
+interface ProcessOptions {
+  output?: string;
+  contentType?: string;
+  module?: string;
+  verbose?: boolean;
+}
+
+/**
+ * `process [cmd] <file>`: runs the project's handler on a file, in this process, and writes the result
+ * bytes to stdout or `-o`. The project is loaded from its TypeScript sources (no build step) and runs in
+ * inline mode, so neither a build nor Redis is needed. Logs go to stderr: stdout carries only the result.
+ */
+@Command({
+  name: 'process',
+  arguments: '<cmd> [file]',
+  argsDescription: {
+    cmd: 'the command without the UFOP name (thumb/200, or a chain thumb/200|echo); omit it to run the handler routed at ""',
+    file: 'the input file, or - for stdin',
+  },
+  description: 'run a handler of this project on a file, in-process, and write the result bytes',
+})
 export class ProcessCommand extends CommandRunner {
-  async run(): Promise<void> {
-    throw new Error('process is not implemented yet');
+  async run([first, second]: string[], options: ProcessOptions = {}): Promise<void> {
+    // `process <file>` and `process <cmd> <file>`: a single argument is the file.
+    const [cmd, file] = second === undefined ? ['', first] : [first, second];
+    const steps = parseCommandChain(cmd);
+    const inputPath = file === '-' ? '-' : resolve(file);
+    const outputPath = options.output ? resolve(options.output) : undefined;
+    const body = await readInput(inputPath);
+
+    const project = findProject(process.cwd(), { module: options.module });
+    // Inline and all-in-one whatever the environment or .env says: process never needs Redis.
+    process.env.UFOP_MODE = 'inline';
+    process.env.UFOP_ROLE = 'all';
+    process.chdir(project.root);
+    const loaded = loadProjectFromSource(project);
+    const logger = new UfopLogger(options.verbose ? { stderrOnly: true } : { stderrOnly: true, logLevels: ['warn'] });
+    const app = await loaded.createContext({ logger });
+    try {
+      let input = { body, contentType: inputContentType(file, options.contentType) };
+      for (const [index, command] of steps.entries()) {
+        const response = await loaded.runUfopCommand(app, { command, ...input });
+        if (response.status >= 400) {
+          const where = steps.length > 1 ? `step ${index + 1} (${command}): ` : '';
+          const hint = response.status >= 500 && !options.verbose ? ' (run with --verbose for details)' : '';
+          throw new CliError(`${where}${response.status} ${response.error ?? response.body.toString()}${hint}`);
+        }
+        input = { body: response.body, contentType: response.contentType ?? 'application/octet-stream' };
+      }
+      await writeOutput(input.body, outputPath);
+      if (outputPath) process.stderr.write(`wrote ${input.body.length} bytes (${input.contentType}) to ${outputPath}\n`);
+    } finally {
+      await closeQuietly(app);
+    }
+  }
+
+  @Option({ flags: '-o, --output <file>', description: 'write the result to this file instead of stdout' })
+  parseOutput(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--content-type <type>', description: 'the input Content-Type (default: from the file extension)' })
+  parseContentType(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '-m, --module <file[#Export]>', description: 'the root module (default: <sourceRoot>/app.module.ts#AppModule)' })
+  parseModule(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--verbose', description: 'show the application log and stack traces on stderr' })
+  parseVerbose(): boolean {
+    return true;
+  }
+}
+
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    if (path !== '-') return await readFile(path);
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+async function writeOutput(bytes: Buffer, path?: string): Promise<void> {
+  const out = path ? createWriteStream(path) : process.stdout;
+  if (path) {
+    out.end(bytes);
+    await finished(out);
+    return;
+  }
+  // stdout may be a pipe: wait until the bytes are handed over before the process exits.
+  await new Promise<void>((done, fail) => out.write(bytes, (error) => (error ? fail(error) : done())));
+}
+
+async function closeQuietly(app: INestApplicationContext): Promise<void> {
+  try {
+    await app.close();
+  } catch {
+    // The result is already written; a failing shutdown hook must not turn it into an error.
   }
 }

@@ -1,9 +1,63 @@
-import { Command, CommandRunner } from 'nest-commander';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { intOption } from '../cli.parsers';
+import { projectMode } from '../runtime/ufop-project';
+import { runProject } from '../supervisor/run-project';
 
-// Placeholder until its issue lands: registered so the CLI's command list is complete.
-@Command({ name: 'runserver', description: 'not implemented yet' })
+interface RunServerOptions {
+  port?: number;
+  debug?: boolean;
+  inspectPort?: number;
+  processes?: number;
+  entry?: string;
+}
+
+/**
+ * `runserver`: serves `POST /handler` and `GET /health` from the built project, one process per core.
+ * In inline mode (no REDIS_URL) those processes also run the handlers; in queue mode they are the web
+ * role (`UFOP_ROLE=web`, unless UFOP_ROLE says otherwise) and `runworker` does the processing.
+ */
+@Command({
+  name: 'runserver',
+  description: 'run the built project\'s web role: one process per core, restarted if it dies, drained on SIGTERM',
+})
 export class RunServerCommand extends CommandRunner {
-  async run(): Promise<void> {
-    throw new Error('runserver is not implemented yet');
+  async run(_args: string[], options: RunServerOptions = {}): Promise<void> {
+    await runProject({
+      kind: 'server',
+      entry: options.entry,
+      processes: options.processes,
+      inspectPort: options.debug ? options.inspectPort ?? 9229 : undefined,
+      env: (seen) => {
+        const env: Record<string, string> = {};
+        if (options.port !== undefined) env.PORT = String(options.port);
+        if (projectMode(seen) === 'queue' && !seen.UFOP_ROLE) env.UFOP_ROLE = 'web';
+        return env;
+      },
+    });
+  }
+
+  @Option({ flags: '-p, --port <port>', description: 'the HTTP port (default: PORT, else PORT_HTTP, else 9100)' })
+  parsePort(value: string): number {
+    return intOption(value, '--port', 0, 65535);
+  }
+
+  @Option({ flags: '--debug', description: 'run a single process with the Node inspector on 127.0.0.1 (chrome://inspect)' })
+  parseDebug(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--inspect-port <port>', description: 'the inspector port for --debug (default 9229)' })
+  parseInspectPort(value: string): number {
+    return intOption(value, '--inspect-port', 0, 65535);
+  }
+
+  @Option({ flags: '--processes <n>', description: 'number of processes (default: CPU_COUNT, else the FLAVOR\'s cores)' })
+  parseProcesses(value: string): number {
+    return intOption(value, '--processes');
+  }
+
+  @Option({ flags: '--entry <file>', description: 'the built entry to run (default: <outDir>/<entryFile>.js from nest-cli.json)' })
+  parseEntry(value: string): string {
+    return value;
   }
 }

@@ -1,0 +1,49 @@
+import { cpuCount } from '../../config/cpu-count';
+import { logFilePath } from '../../logging/log-file';
+import { UfopLogger } from '../../logging/ufop.logger';
+import { DEFAULT_DRAIN_TIMEOUT_MS } from '../cli.constants';
+import { CliError } from '../cli.error';
+import { findProject, projectEnv, requireBuiltEntry, UfopProject } from '../runtime/ufop-project';
+import { ProcessSupervisor } from './process.supervisor';
+
+export interface RunProjectOptions {
+  /** `server` (runserver) or `worker` (runworker): the log folder and the wording. */
+  kind: 'server' | 'worker';
+  /** Decides the variables the processes get, from the environment they would see. */
+  env: (seen: Record<string, string | undefined>) => Record<string, string>;
+  /** Number of processes; default: one per core of the flavor (CPU_COUNT, else FLAVOR, else cgroup quota). */
+  processes?: number;
+  /** The built entry, if not nest-cli.json's. */
+  entry?: string;
+  /** Run one process under the inspector on this port. */
+  inspectPort?: number;
+}
+
+/** Runs the built project under the supervisor until it is stopped; sets the exit code. */
+export async function runProject(options: RunProjectOptions): Promise<void> {
+  const project: UfopProject = findProject(process.cwd(), { entry: options.entry });
+  const exec = requireBuiltEntry(project);
+  // The processes read .env from their working directory, as `npm start` in the project would.
+  process.chdir(project.root);
+  const seen = projectEnv(project.root);
+  const env = options.env(seen);
+  const processes = options.inspectPort !== undefined ? 1 : options.processes ?? cpuCount({ ...seen, ...env });
+  const drain = seen.UFOP_DRAIN_TIMEOUT_MS ? Number(seen.UFOP_DRAIN_TIMEOUT_MS) : DEFAULT_DRAIN_TIMEOUT_MS;
+  if (!Number.isInteger(drain) || drain < 0) {
+    throw new CliError(`Invalid UFOP_DRAIN_TIMEOUT_MS=${JSON.stringify(seen.UFOP_DRAIN_TIMEOUT_MS)}: expected an integer >= 0`);
+  }
+  const logger = new UfopLogger({ file: logFilePath({ ...seen, UFOP_ROLE: options.kind === 'worker' ? 'worker' : 'all' }) });
+  const supervisor = new ProcessSupervisor({
+    exec,
+    processes,
+    env,
+    label: options.kind,
+    logger,
+    drainTimeoutMs: drain,
+    ...(options.inspectPort !== undefined
+      ? { execArgv: ['--inspect=127.0.0.1'], inspectPort: options.inspectPort }
+      : {}),
+  });
+  process.exitCode = await supervisor.run();
+  logger.closeFile();
+}
