@@ -1,8 +1,13 @@
 // Ends every run with the plain line `N passed, N failed` that CI reads, so a run of zero tests is visible.
+// It goes to stderr, after Jest's own summary; with JEST_SUMMARY_FILE set it is also written there for .ci/run.
+const { writeFileSync } = require('node:fs');
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stdout.write(`\n${results.numPassedTests} passed, ${failed} failed\n`);
+    const line = `${results.numPassedTests} passed, ${failed} failed`;
+    process.stderr.write(`\n${line}\n`);
+    if (process.env.JEST_SUMMARY_FILE) writeFileSync(process.env.JEST_SUMMARY_FILE, `${line}\n`);
   }
 }
 module.exports = SummaryReporter;
