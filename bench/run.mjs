@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,9 +20,9 @@ const BODIES = [
   ['1 MiB', randomBytes(1024 * 1024)],
 ];
 const CONNECTIONS = [1, 16];
-// The framework runs from source through ts-node's transpile-only hook: the same JavaScript as `nest build`
-// emits, without rebuilding dist/ (other processes may be using it).
-const FRAMEWORK = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'sample/main.ts'];
+// The framework runs as production does: the build output (`npm run bench` builds first).
+
+const FRAMEWORK = ['dist/sample/main.js'];
 
 const children = new Set();
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
@@ -110,7 +110,20 @@ function redisVersion(url) {
   return /redis_version:(\S+)/.exec(out)?.[1] ?? 'unknown';
 }
 
-async function measure(port, body, connections, seconds) {
+/**
+ * CPU time (user + system, in µs) that these processes have used so far, from /proc. Divided by the requests served,
+ * it is the server's cost per request, which a client competing for the same two cores skews far less than req/s.
+ */
+function cpuMicros(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10_000; // USER_HZ is 100 on Linux
+}
+
+async function measure(port, pids, body, connections, seconds) {
   const options = {
     url: `http://127.0.0.1:${port}/handler?cmd=bench/echo`,
     method: 'POST',
@@ -119,9 +132,11 @@ async function measure(port, body, connections, seconds) {
     connections,
   };
   await autocannon({ ...options, duration: 1 }); // warm-up: JIT, connection pools, Redis scripts
+  const cpuBefore = cpuMicros(pids);
   const result = await autocannon({ ...options, duration: seconds });
+  const cpu = (cpuMicros(pids) - cpuBefore) / Math.max(1, result.requests.total);
   const bad = result.non2xx + result.errors + result.timeouts;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad, total: result.requests.total };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu, bad, total: result.requests.total };
 }
 
 const servers = [
@@ -152,9 +167,10 @@ async function main() {
     }
     for (const [size, body] of BODIES) {
       for (const connections of CONNECTIONS) {
-        const cell = await measure(processes[0].port, body, connections, SECONDS);
+        const pids = processes.map(({ child }) => child.pid);
+        const cell = await measure(processes[0].port, pids, body, connections, SECONDS);
         rows.push({ server: server.name, size, connections, ...cell });
-        console.error(`${server.name} · ${size} · ${connections} conn: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, p99 ${cell.p99} ms${cell.bad ? `, ${cell.bad} errors` : ''}`);
+        console.error(`${server.name} · ${size} · ${connections} conn: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, p99 ${cell.p99} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.bad ? `, ${cell.bad} errors` : ''}`);
       }
     }
     await Promise.all(processes.map(({ child }) => stop(child)));
@@ -173,13 +189,13 @@ function render(rows) {
   const express = (row) => rows.find((r) => r.server === 'plain Express echo' && r.size === row.size && r.connections === row.connections);
   const ratio = (value, base) => (base ? `${(value / base).toFixed(2)}×` : '–');
   const lines = [
-    '| server | body | conns | req/s | × Express | p50 ms | × Express | p99 ms | × Express | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | body | conns | req/s | × Express | p50 ms | × Express | p99 ms | × Express | server CPU µs/req | × Express | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
     const base = express(row);
     lines.push(
-      `| ${row.server} | ${row.size} | ${row.connections} | ${row.rps.toFixed(0)} | ${ratio(row.rps, base.rps)} | ${row.p50} | ${ratio(row.p50, base.p50)} | ${row.p99} | ${ratio(row.p99, base.p99)} | ${row.bad} |`,
+      `| ${row.server} | ${row.size} | ${row.connections} | ${row.rps.toFixed(0)} | ${ratio(row.rps, base.rps)} | ${row.p50} | ${ratio(row.p50, base.p50)} | ${row.p99} | ${ratio(row.p99, base.p99)} | ${row.cpu.toFixed(0)} | ${ratio(row.cpu, base.cpu)} | ${row.bad} |`,
     );
   }
   return lines.join('\n');
@@ -203,7 +219,10 @@ function document(machine, table) {
 Produced by \`npm run bench\` (bench/run.mjs), which rewrites this file. Every server answers \`POST /handler\` by
 echoing the body: the framework runs the sample's \`echo\` handler (inline, or through Bull with one or two worker
 processes beside one web process); the baselines are a bare \`node:http\` server and a hand-written Express echo.
-Ratios are to plain Express (for latency, lower is better).
+Ratios are to plain Express (for latency and CPU, lower is better). autocannon shares the machine's two cores
+with the servers, so req/s and latency move with whatever else runs; "server CPU µs/req" (user + system time of
+every process of that server, web and workers, divided by the requests answered) is the steadier measure of what
+a request costs the server.
 
 ${machine}
 

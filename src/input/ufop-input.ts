@@ -9,7 +9,8 @@ export interface UfopInputInit {
   command: string;
   url?: string;
   qiniu?: QiniuHeaders;
-  signal?: AbortSignal;
+  /** The request's signal, or a function that makes it on first use (most handlers never look at it). */
+  signal?: AbortSignal | (() => AbortSignal);
 }
 
 /** What a handler receives as its first argument: the source bytes and everything known about the request. */
@@ -26,8 +27,7 @@ export class UfopInput {
   readonly url?: string;
   /** The decoded `X-Qiniu-*` headers. */
   readonly qiniu: QiniuHeaders;
-  /** Aborted when the request times out or the client goes away: long handlers should stop then. */
-  readonly signal: AbortSignal;
+  private signalSource: AbortSignal | (() => AbortSignal) | undefined;
 
   constructor(init: UfopInputInit) {
     this.body = init.body;
@@ -36,7 +36,15 @@ export class UfopInput {
     this.command = init.command;
     this.url = init.url;
     this.qiniu = init.qiniu ?? {};
-    this.signal = init.signal ?? new AbortController().signal;
+    this.signalSource = init.signal;
+  }
+
+  /** Aborted when the request times out or the client goes away: long handlers should stop then. */
+  get signal(): AbortSignal {
+    if (typeof this.signalSource !== 'object') {
+      this.signalSource = this.signalSource ? this.signalSource() : new AbortController().signal;
+    }
+    return this.signalSource;
   }
 
   get size(): number {
