@@ -355,10 +355,20 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
         expect(reply.body.toString()).not.toMatch(/secret|TypeError|at /);
       });
 
-      it('a handler running past UFOP_HANDLER_TIMEOUT_MS is a 504', async () => {
+      it('a handler running past UFOP_HANDLER_TIMEOUT_MS is a 504, and its input.signal tells it to stop', async () => {
+        const aborted = async () => (await post(dev.baseUrl, { cmd: 'demo/fixture/aborts' })).json<{ aborted: number }>().aborted;
+        const before = await aborted();
         const reply = await post(dev.baseUrl, { cmd: 'demo/fixture/slow/3000' });
         expect(reply.status).toBe(504);
         expect(reply.json().error).toMatch(/did not finish within 1000 ms/);
+        // The abort reaches the handler just after the 504 is sent: wait for it a bounded while (the handler would
+        // otherwise sleep 3 s, so seeing the count rise within ~1 s shows the signal, not the sleep, ended it).
+        let after = before;
+        for (let i = 0; i < 20 && after === before; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          after = await aborted();
+        }
+        expect(after).toBe(before + 1);
         expect((await post(dev.baseUrl, { cmd: 'demo/fixture/slow/10' })).body.toString()).toBe('slow done');
       });
 
