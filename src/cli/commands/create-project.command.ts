@@ -12,7 +12,7 @@ interface CreateProjectFlags {
   name: 'createproject',
   arguments: '[dir]',
   argsDescription: { dir: 'the project folder (default: the current one); its name is the project name' },
-  description: 'Create a qiniu-ufop project: a NestJS app with an example handler, tests and a Dockerfile',
+  description: 'create a qiniu-ufop project: a NestJS app with an example handler, tests and a Dockerfile',
 })
 export class CreateProjectCommand extends CommandRunner {
   async run([dir = '.']: string[], flags: CreateProjectFlags): Promise<void> {
