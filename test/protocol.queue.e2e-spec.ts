@@ -1,6 +1,4 @@
-import { INestApplication } from '@nestjs/common';
-import { UfopFactory } from 'qiniu-ufop';
-import { TestAppModule } from './fixtures/test-app.module';
+import { startTestApp } from './support/in-process-server';
 import { describeProtocolSuite } from './support/protocol.suite';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 
@@ -16,17 +14,7 @@ async function startQueue(env: Record<string, string>) {
   const { url } = await (redis ??= useTestRedis());
   const prefix = uniquePrefix('protocol');
   prefixes.push(prefix);
-  const saved = { ...process.env };
-  Object.assign(process.env, { UFOP_MODE: 'queue', UFOP_ROLE: 'all', REDIS_URL: url, UFOP_QUEUE_PREFIX: prefix }, env);
-  let app: INestApplication;
-  try {
-    app = await UfopFactory.create(TestAppModule, { logger: false });
-    await app.listen(0, '127.0.0.1');
-  } finally {
-    process.env = saved;
-  }
-  const { port } = app.getHttpServer().address();
-  return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return startTestApp({ UFOP_MODE: 'queue', UFOP_ROLE: 'all', REDIS_URL: url, UFOP_QUEUE_PREFIX: prefix, ...env });
 }
 
 afterAll(async () => {

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { CliError } from '../cli.error';
 import { describeStep, DeployStep, planDeploy } from '../deploy/deploy.plan';
 import { findExecutable, TOOL_HELP } from '../deploy/tool.finder';
-import { buildDoraConfig, collectEnv, doraConfigYaml } from '../dora/dora-config';
+import { buildDoraConfig, doraConfigYaml } from '../dora/dora-config';
+import { DoraConfigOptions, DoraOptionsCommand, toDoraInput } from '../dora/dora-options.command';
 import { findProject } from '../runtime/ufop-project';
-import { DoraConfigOptions, toDoraInput } from './dora-config.command';
 
 interface DeployOptions extends DoraConfigOptions {
   dryRun?: boolean;
@@ -25,7 +25,7 @@ const TOOLS = ['docker', 'qdoractl'];
  * steps and dora.yaml and runs nothing.
  */
 @Command({ name: 'deploy', description: 'build the image, push it and release it on Qiniu dora (docker + qdoractl)' })
-export class DeployCommand extends CommandRunner {
+export class DeployCommand extends DoraOptionsCommand {
   async run(_args: string[], options: DeployOptions): Promise<void> {
     const config = buildDoraConfig(toDoraInput(options));
     const root = findProject(process.cwd()).root;
@@ -59,36 +59,6 @@ export class DeployCommand extends CommandRunner {
     }
     out(`released ${config.ufopname} ${config.verstr} (${config.image}); start instances with: ` +
       `qdoractl deploy ${config.ufopname} ${config.verstr} --region z0 --expect 1`);
-  }
-
-  @Option({ flags: '-t, --tag <image:tag>', description: 'the image to build and release', required: true })
-  parseTag(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '-n, --name <ufop>', description: 'the UFOP name', required: true })
-  parseName(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '-v, --version <version>', description: 'the version string (verstr), such as v1', required: true })
-  parseVersion(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--flavor <flavor>', description: 'the instance flavor, C<cores>M<GiB> (default C1M1)' })
-  parseFlavor(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--desc <text>', description: 'a description (default: the UFOP name)' })
-  parseDesc(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '-e, --env <KEY=VALUE>', description: 'a variable for every instance (repeatable)' })
-  parseEnv(value: string, previous?: Record<string, string>): Record<string, string> {
-    return collectEnv(value, previous);
   }
 
   @Option({ flags: '--config-dir <dir>', description: 'where dora.yaml is written, for qdoractl release --config (default .)' })

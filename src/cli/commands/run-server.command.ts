@@ -1,14 +1,13 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { intOption } from '../cli.parsers';
 import { projectMode } from '../runtime/ufop-project';
 import { runProject } from '../supervisor/run-project';
+import { SupervisedRunCommand, SupervisedRunOptions } from '../supervisor/supervised-run.command';
 
-interface RunServerOptions {
+interface RunServerOptions extends SupervisedRunOptions {
   port?: number;
   debug?: boolean;
   inspectPort?: number;
-  processes?: number;
-  entry?: string;
 }
 
 /**
@@ -20,7 +19,7 @@ interface RunServerOptions {
   name: 'runserver',
   description: 'run the built project\'s web role: one process per core, restarted if it dies, drained on SIGTERM',
 })
-export class RunServerCommand extends CommandRunner {
+export class RunServerCommand extends SupervisedRunCommand {
   async run(_args: string[], options: RunServerOptions = {}): Promise<void> {
     await runProject({
       kind: 'server',
@@ -49,15 +48,5 @@ export class RunServerCommand extends CommandRunner {
   @Option({ flags: '--inspect-port <port>', description: 'the inspector port for --debug (default 9229)' })
   parseInspectPort(value: string): number {
     return intOption(value, '--inspect-port', 0, 65535);
-  }
-
-  @Option({ flags: '--processes <n>', description: 'number of processes (default: CPU_COUNT, else the FLAVOR\'s cores)' })
-  parseProcesses(value: string): number {
-    return intOption(value, '--processes');
-  }
-
-  @Option({ flags: '--entry <file>', description: 'the built entry to run (default: <outDir>/<entryFile>.js from nest-cli.json)' })
-  parseEntry(value: string): string {
-    return value;
   }
 }

@@ -1,13 +1,12 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { CliError } from '../cli.error';
 import { intOption } from '../cli.parsers';
 import { projectMode } from '../runtime/ufop-project';
 import { runProject } from '../supervisor/run-project';
+import { SupervisedRunCommand, SupervisedRunOptions } from '../supervisor/supervised-run.command';
 
-interface RunWorkerOptions {
+interface RunWorkerOptions extends SupervisedRunOptions {
   concurrency?: number;
-  processes?: number;
-  entry?: string;
 }
 
 /**
@@ -18,7 +17,7 @@ interface RunWorkerOptions {
   name: 'runworker',
   description: 'run the built project\'s worker role (queue mode): one process per core taking jobs from Redis',
 })
-export class RunWorkerCommand extends CommandRunner {
+export class RunWorkerCommand extends SupervisedRunCommand {
   async run(_args: string[], options: RunWorkerOptions = {}): Promise<void> {
     await runProject({
       kind: 'worker',
@@ -46,15 +45,5 @@ export class RunWorkerCommand extends CommandRunner {
   @Option({ flags: '-c, --concurrency <n>', description: 'jobs each process runs at once (UFOP_CONCURRENCY; default 1)' })
   parseConcurrency(value: string): number {
     return intOption(value, '--concurrency');
-  }
-
-  @Option({ flags: '--processes <n>', description: 'number of processes (default: CPU_COUNT, else the FLAVOR\'s cores)' })
-  parseProcesses(value: string): number {
-    return intOption(value, '--processes');
-  }
-
-  @Option({ flags: '--entry <file>', description: 'the built entry to run (default: <outDir>/<entryFile>.js from nest-cli.json)' })
-  parseEntry(value: string): string {
-    return value;
   }
 }
