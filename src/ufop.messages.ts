@@ -10,6 +10,3 @@ export const invalidRouteMessage = (className: string, methodName: string, route
   `Invalid @UfopHandler route ${JSON.stringify(String(route))} on ${className}.${methodName}(): ${reason}`;
 
 export const noHandlerMessage = (cmd: string) => `no handler for cmd ${JSON.stringify(cmd)}`;
-
-export const queueModeUnavailableMessage = () =>
-  'UFOP_MODE=queue needs the queue executor, which this build does not provide; use UFOP_MODE=inline';

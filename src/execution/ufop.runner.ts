@@ -1,8 +1,8 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { Readable } from 'node:stream';
 import { toErrorBody } from '../errors/error-body';
 import { UfopInput } from '../input/ufop-input';
 import { UfopExecutor } from '../interfaces/ufop-executor.interface';
+import { collectStream } from '../output/collect-stream';
 import { JSON_TYPE } from '../output/result.encoder';
 import { UFOP_EXECUTOR } from '../ufop.constants';
 import { UfopDispatcher } from './ufop.dispatcher';
@@ -43,7 +43,7 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
       command: request.command,
     });
     const response = await executor.execute({ handlerId: handler.id, params, args, input });
-    const bytes = Buffer.isBuffer(response.body) ? response.body : await collect(response.body);
+    const bytes = Buffer.isBuffer(response.body) ? response.body : await collectStream(response.body);
     return { status: response.status, headers: response.headers, contentType: response.headers['content-type'], body: bytes };
   } catch (error) {
     const { status, message, unexpected } = toErrorBody(error);
@@ -51,10 +51,4 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
     const body = Buffer.from(JSON.stringify({ error: message }));
     return { status, headers: { 'content-type': JSON_TYPE }, contentType: JSON_TYPE, body, error: message };
   }
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }

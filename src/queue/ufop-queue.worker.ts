@@ -2,12 +2,12 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import type { Redis } from 'ioredis';
-import { Readable } from 'node:stream';
 import { toErrorBody } from '../errors/error-body';
 import { UfopTimeoutError } from '../errors/ufop.errors';
 import { handlerTimeoutMessage } from '../execution/inline.executor';
 import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UfopInput } from '../input/ufop-input';
+import { collectStream } from '../output/collect-stream';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
@@ -68,7 +68,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
         deadline,
       ]);
-      const bytes = Buffer.isBuffer(response.body) ? response.body : await collect(response.body);
+      const bytes = Buffer.isBuffer(response.body) ? response.body : await collectStream(response.body);
       if (bytes.length > 0) {
         // Not awaited: Bull marks the job completed on this same connection, so Redis runs the SET first, and the
         // web tier reads the output only after that event. Saves a round trip per job.
@@ -88,10 +88,4 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
       abort.abort(JOB_OVER); // a shared reason: no DOMException built per job
     }
   }
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
