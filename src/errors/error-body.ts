@@ -12,13 +12,18 @@ export const INTERNAL_ERROR_MESSAGE = 'internal error';
 
 /** Maps anything thrown to the status and message a client may see. Never exposes a stack. */
 export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof UfopError) {
+  if (error instanceof UfopError && isErrorStatus(error.status)) {
     return { status: error.status, message: error.message, unexpected: false };
   }
-  if (error instanceof HttpException) {
+  if (error instanceof HttpException && isErrorStatus(error.getStatus())) {
     return { status: error.getStatus(), message: httpExceptionMessage(error), unexpected: false };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: INTERNAL_ERROR_MESSAGE, unexpected: true };
+}
+
+/** An error thrown with a status that is not an error status (200, 302, 1000) is a bug: treat it as one. */
+function isErrorStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 400 && status <= 599;
 }
 
 function httpExceptionMessage(error: HttpException): string {
