@@ -13,3 +13,5 @@ export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 export const DEFAULT_FETCH_MAX_REDIRECTS = 5;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 120_000;
+/** Requests that may wait for a handler slot in inline mode before new ones are refused with 503. */
+export const DEFAULT_MAX_WAITING = 100;

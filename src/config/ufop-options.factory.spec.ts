@@ -13,6 +13,7 @@ describe('resolveUfopOptions', () => {
       handlerTimeoutMs: 120_000,
       allowPrivateUrls: false,
       urlAllowlist: [],
+      maxWaiting: 100,
     });
   });
 
@@ -36,6 +37,8 @@ describe('resolveUfopOptions', () => {
       UFOP_ALLOW_PRIVATE_URLS: 'TRUE',
       UFOP_URL_ALLOWLIST: ' a.com, *.B.com ,',
       UFOP_ROLE: 'web',
+      UFOP_CONCURRENCY: '7',
+      UFOP_MAX_WAITING: '0',
     };
     expect(resolveUfopOptions({}, env)).toMatchObject({
       ufopName: 'thumb',
@@ -46,6 +49,8 @@ describe('resolveUfopOptions', () => {
       allowPrivateUrls: true,
       urlAllowlist: ['a.com', '*.b.com'],
       role: 'web',
+      concurrency: 7,
+      maxWaiting: 0,
     });
     expect(resolveUfopOptions({ maxBodyBytes: 99, ufopName: 'x' }, env)).toMatchObject({ maxBodyBytes: 99, ufopName: 'x' });
   });

@@ -3,6 +3,7 @@ import {
   DEFAULT_FETCH_TIMEOUT_MS,
   DEFAULT_HANDLER_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_WAITING,
   DEFAULT_PORT,
 } from '../ufop.constants';
 import {
@@ -44,6 +45,7 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
       explicit.concurrency ??
       intVar(env, 'UFOP_CONCURRENCY') ??
       cpuCount({ CPU_COUNT: env('CPU_COUNT'), FLAVOR: env('FLAVOR') }),
+    maxWaiting: explicit.maxWaiting ?? intVar(env, 'UFOP_MAX_WAITING', 0) ?? DEFAULT_MAX_WAITING,
     queueName: explicit.queueName ?? nonEmpty(env('UFOP_QUEUE_NAME')) ?? DEFAULT_QUEUE_NAME,
     queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,
     keepCompletedJobs: explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,

@@ -4,28 +4,41 @@ import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interf
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
 import { UFOP_CONFIG } from '../ufop.constants';
+import { ConcurrencyLimiter } from './concurrency.limiter';
 import { UfopDispatcher } from './ufop.dispatcher';
 
 export const handlerTimeoutMessage = (ms: number) => `handler did not finish within ${ms} ms`;
 
-/** Runs handlers in this process, bounded by `UFOP_HANDLER_TIMEOUT_MS`. */
+/**
+ * Runs handlers in this process: at most `UFOP_CONCURRENCY` at once, up to `UFOP_MAX_WAITING` more waiting their
+ * turn (then 503), each bounded by `UFOP_HANDLER_TIMEOUT_MS` counted from arrival, waiting included.
+ */
 @Injectable()
 export class InlineExecutor implements UfopExecutor {
+  private readonly limiter: ConcurrencyLimiter;
+
   constructor(
     private readonly dispatcher: UfopDispatcher,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
-  ) {}
+  ) {
+    this.limiter = new ConcurrencyLimiter(options.concurrency, options.maxWaiting);
+  }
 
   execute(invocation: UfopInvocation): Promise<UfopResponse> {
-    return withTimeout(this.dispatcher.invoke(invocation), this.options.handlerTimeoutMs);
+    let expired = false;
+    const work = this.limiter.run(() => this.dispatcher.invoke(invocation), () => expired);
+    return withTimeout(work, this.options.handlerTimeoutMs, () => (expired = true));
   }
 }
 
 /** Rejects with a 504 once `ms` have passed; JavaScript cannot stop the handler, its input's signal tells it to. */
-export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UfopTimeoutError(handlerTimeoutMessage(ms))), ms);
+    timer = setTimeout(() => {
+      onTimeout?.();
+      reject(new UfopTimeoutError(handlerTimeoutMessage(ms)));
+    }, ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

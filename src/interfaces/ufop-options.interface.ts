@@ -30,6 +30,8 @@ export interface UfopOptions {
   redisUrl?: string;
   /** `UFOP_CONCURRENCY`: jobs one worker process runs at once; default `cpuCount()` (CPU_COUNT, FLAVOR, cgroup, cores). */
   concurrency: number;
+  /** `UFOP_MAX_WAITING`: inline mode only; requests waiting for one of the `concurrency` slots before new ones get 503. */
+  maxWaiting: number;
   /** `UFOP_QUEUE_NAME`: the Bull queue every web and worker process of one service shares. Default `ufop`. */
   queueName: string;
   /** `UFOP_QUEUE_PREFIX`: prefix of every Redis key of the queue and its blobs. Default `bull`. */

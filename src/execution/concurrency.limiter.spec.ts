@@ -1,0 +1,65 @@
+import { ConcurrencyLimiter } from './concurrency.limiter';
+
+/** A unit of work the test finishes by hand, so ordering is exact and no timer decides anything. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ConcurrencyLimiter', () => {
+  it('runs at most `limit` calls at once and starts the waiting ones in arrival order', async () => {
+    const limiter = new ConcurrencyLimiter(2, 10);
+    const gates = [gate(), gate(), gate(), gate()];
+    const started: number[] = [];
+    const calls = gates.map((g, i) => limiter.run(async () => { started.push(i); await g.opened; return i; }));
+    await tick();
+    expect(started).toEqual([0, 1]);
+    expect([limiter.active, limiter.queued]).toEqual([2, 2]);
+    gates[1].open();
+    await tick();
+    expect(started).toEqual([0, 1, 2]);
+    gates[0].open();
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3]);
+    gates[2].open();
+    gates[3].open();
+    expect(await Promise.all(calls)).toEqual([0, 1, 2, 3]);
+    expect([limiter.active, limiter.queued]).toEqual([0, 0]);
+  });
+
+  it('refuses a call with 503 when the waiting list is full', async () => {
+    const limiter = new ConcurrencyLimiter(1, 1);
+    const g = gate();
+    const first = limiter.run(() => g.opened);
+    const second = limiter.run(async () => 'second');
+    await expect(limiter.run(async () => 'third')).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/too busy: 1 handlers running and 1 requests waiting/) });
+    g.open();
+    await first;
+    expect(await second).toBe('second');
+  });
+
+  it('skips a waiting call whose request has given up, and frees its place', async () => {
+    const limiter = new ConcurrencyLimiter(1, 5);
+    const g = gate();
+    let gaveUp = false;
+    const ran: string[] = [];
+    const first = limiter.run(() => g.opened);
+    void limiter.run(async () => { ran.push('abandoned'); }, () => gaveUp);
+    const third = limiter.run(async () => { ran.push('third'); });
+    gaveUp = true;
+    g.open();
+    await first;
+    await third;
+    expect(ran).toEqual(['third']);
+    expect([limiter.active, limiter.queued]).toEqual([0, 0]);
+  });
+
+  it('frees the slot when a call fails', async () => {
+    const limiter = new ConcurrencyLimiter(1, 1);
+    await expect(limiter.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await limiter.run(async () => 'next')).toBe('next');
+  });
+});
