@@ -95,7 +95,7 @@ export class UfopController {
     try {
       const signal = requestSignal(res);
       const loaded = url
-        ? await this.fetcher.fetch(url, (declared) => new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared }), signal())
+        ? await this.fetcher.fetch(url, (declared) => new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }), signal())
         : { stored: await (source.readBody?.(admitted) ?? emptyInput()), contentType: source.contentType };
       const fetched = performance.now();
 

@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { FileHandle, open } from 'node:fs/promises';
 import { UfopBadRequestError, UfopPayloadTooLargeError } from '../errors/ufop.errors';
 import { InputReservation } from '../resources/input.reservation';
@@ -19,6 +20,11 @@ export interface InputSinkOptions {
   temp?: RequestTempFiles;
   /** Queue mode: every byte will also sit in Redis, so all of them count against the memory budget. */
   countAllAsMemory?: boolean;
+  /**
+   * Write the temp file synchronously. For a source that must not be paused (see `SourceFetcher`): while the
+   * event loop writes, the socket is not read, so the kernel's TCP window holds the sender back instead.
+   */
+  syncWrites?: boolean;
 }
 
 /**
@@ -32,6 +38,7 @@ export class InputSink {
   private target?: Buffer;
   private received = 0;
   private file?: FileHandle;
+  private fd?: number;
   private path?: string;
   private spilled = false;
   private writing: Promise<void> = Promise.resolve();
@@ -65,6 +72,7 @@ export class InputSink {
     reservation.ensure('disk', total);
     this.spilled = true;
     this.received = total;
+    if (this.options.syncWrites) return this.toFileSync(chunk);
     this.writing = this.writing.then(() => this.toFile(chunk));
     return this.writing;
   }
@@ -72,6 +80,7 @@ export class InputSink {
   /** The whole input, once the source has ended. */
   async finish(): Promise<StoredInput> {
     await this.writing;
+    this.closeFd();
     const { declared } = this.options;
     if (declared !== undefined && this.received !== declared) {
       throw new UfopBadRequestError('request body is shorter than its Content-Length');
@@ -93,12 +102,36 @@ export class InputSink {
     await this.writing.catch(() => undefined);
     await this.file?.close().catch(() => undefined);
     this.file = undefined;
+    this.closeFd();
+  }
+
+  private toFileSync(chunk: Buffer): undefined {
+    if (this.fd === undefined) {
+      this.path = this.temp().newPath('.in');
+      this.fd = openSync(this.path, 'wx', 0o600);
+      const held = Buffer.concat(this.chunks);
+      this.chunks.length = 0;
+      if (held.length > 0) writeSync(this.fd, held);
+      if (!this.options.countAllAsMemory) this.options.reservation.drop('memory');
+    }
+    writeSync(this.fd, chunk);
+    return undefined;
+  }
+
+  private closeFd(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private temp(): RequestTempFiles {
+    if (!this.options.temp) throw new Error('InputSink: an input that may spill needs a temp-file scope');
+    return this.options.temp;
   }
 
   private async toFile(chunk: Buffer): Promise<void> {
     if (!this.file) {
-      if (!this.options.temp) throw new Error('InputSink: an input that may spill needs a temp-file scope');
-      this.path = this.options.temp.newPath('.in');
+      this.path = this.temp().newPath('.in');
       this.file = await open(this.path, 'wx', 0o600);
       // What arrived before the spill moves to the file, and out of the memory budget (inline mode). A declared
       // size within spillBytes never spills, so only gathered chunks can be held here.

@@ -97,8 +97,7 @@ export class SourceFetcher implements OnModuleDestroy {
     try {
       // A source whose Content-Length does not fit the budgets is refused before its body is read.
       sink = makeSink(declared);
-      for await (const chunk of body) await sink.write(chunk as Buffer);
-      return await sink.finish();
+      return await drainInto(body, sink);
     } catch (error) {
       body.destroy();
       await sink?.abort();
@@ -140,6 +139,37 @@ export class SourceFetcher implements OnModuleDestroy {
     const code = findCause(error, (e) => typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined;
     return new UfopBadGatewayError(`source download failed: ${code?.code ?? (error as Error)?.message ?? 'unknown error'}`);
   }
+}
+
+/**
+ * Reads a download into the sink without ever pausing undici's body stream. undici 7 (the line that runs on
+ * Node 20) crashes the whole process with an uncatchable assertion when the source closes its socket while the
+ * HTTP parser is paused by backpressure (nodejs/undici#5360, fixed in undici 8, which needs Node 22). So the body
+ * flows, and the sink writes its temp file synchronously (`syncWrites`): while it writes, the socket is not read,
+ * and TCP holds the source back instead.
+ */
+function drainInto(body: Dispatcher.ResponseData['body'], sink: InputSink): Promise<StoredInput> {
+  return new Promise<StoredInput>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.off('data', onData);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        sink.write(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    body.on('data', onData);
+    body.once('error', fail);
+    body.once('end', () => {
+      if (!failed) sink.finish().then(resolve, reject);
+    });
+  });
 }
 
 function findCause(error: unknown, test: (e: Error) => boolean): Error | undefined {
