@@ -13,6 +13,7 @@ import {
   DEFAULT_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+  defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
 import { cpuCount } from './cpu-count';
 import { UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
@@ -28,6 +29,7 @@ type Env = (name: string) => string | undefined;
 export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: EnvSource = process.env): UfopOptions {
   const env: Env = typeof source === 'function' ? source : (name) => source[name];
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
+  const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   const options: UfopOptions = {
     port: explicit.port ?? intVar(env, 'PORT', 0) ?? intVar(env, 'PORT_HTTP', 0) ?? DEFAULT_PORT,
     mode: explicit.mode ?? oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl ? 'queue' : 'inline'),
@@ -50,7 +52,9 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
     queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,
     keepCompletedJobs: explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,
     keepFailedJobs: explicit.keepFailedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_FAILED', 0) ?? DEFAULT_KEEP_FAILED_JOBS,
-    queueLockMs: explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS,
+    queueLockMs,
+    queueStalledCheckMs:
+      explicit.queueStalledCheckMs ?? intVar(env, 'UFOP_QUEUE_STALLED_CHECK_MS') ?? defaultStalledCheckMs(queueLockMs),
     redisConnectTimeoutMs:
       explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
   };
