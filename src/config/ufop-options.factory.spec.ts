@@ -75,8 +75,17 @@ describe('resolveUfopOptions', () => {
         keepCompletedJobs: 0,
         keepFailedJobs: 100,
         queueLockMs: 30_000,
+        queueStalledCheckMs: 5_000,
         redisConnectTimeoutMs: 10_000,
       });
+    });
+
+    it('check for stalled jobs every 5 s, or every half lock when the lock is shorter', () => {
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '60000' }).queueStalledCheckMs).toBe(5000);
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000' }).queueStalledCheckMs).toBe(1500);
+      expect(resolveUfopOptions({ queueLockMs: 1001 }, {}).queueStalledCheckMs).toBe(500);
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '1' }).queueStalledCheckMs).toBe(1);
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000', UFOP_QUEUE_STALLED_CHECK_MS: '9000' }).queueStalledCheckMs).toBe(9000);
     });
 
     it('size concurrency from UFOP_CONCURRENCY, else CPU_COUNT, else FLAVOR', () => {
@@ -93,6 +102,7 @@ describe('resolveUfopOptions', () => {
         UFOP_QUEUE_KEEP_COMPLETED: '10',
         UFOP_QUEUE_KEEP_FAILED: '0',
         UFOP_QUEUE_LOCK_MS: '5000',
+        UFOP_QUEUE_STALLED_CHECK_MS: '700',
         UFOP_REDIS_CONNECT_TIMEOUT_MS: '2000',
       };
       expect(resolveUfopOptions({}, env)).toMatchObject({
@@ -101,6 +111,7 @@ describe('resolveUfopOptions', () => {
         keepCompletedJobs: 10,
         keepFailedJobs: 0,
         queueLockMs: 5000,
+        queueStalledCheckMs: 700,
         redisConnectTimeoutMs: 2000,
       });
     });
@@ -108,6 +119,7 @@ describe('resolveUfopOptions', () => {
     it('refuse bad numbers with the variable name', () => {
       expect(() => resolveUfopOptions({}, { UFOP_CONCURRENCY: '0' })).toThrow(/UFOP_CONCURRENCY/);
       expect(() => resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: 'soon' })).toThrow(/UFOP_QUEUE_LOCK_MS/);
+      expect(() => resolveUfopOptions({}, { UFOP_QUEUE_STALLED_CHECK_MS: '0' })).toThrow(/UFOP_QUEUE_STALLED_CHECK_MS/);
       expect(() => resolveUfopOptions({}, { UFOP_QUEUE_KEEP_FAILED: '-1' })).toThrow(/UFOP_QUEUE_KEEP_FAILED/);
     });
   });

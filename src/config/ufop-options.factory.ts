@@ -24,6 +24,7 @@ import {
   DEFAULT_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+  defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
 import { cpuCount } from './cpu-count';
 import { UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
@@ -67,6 +68,7 @@ export function resolveUfopOptions(
 ): UfopOptions {
   const env: Env = typeof source === 'function' ? source : (name) => source[name];
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
+  const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   // Budgets are per process: runserver and runworker tell each process how many of them share the instance.
   const processes = intVar(env, 'UFOP_PROCESSES') ?? 1;
   const tmpDir = explicit.tmpDir ?? nonEmpty(env('UFOP_TMP_DIR')) ?? tmpdir();
@@ -92,7 +94,9 @@ export function resolveUfopOptions(
     queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,
     keepCompletedJobs: explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,
     keepFailedJobs: explicit.keepFailedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_FAILED', 0) ?? DEFAULT_KEEP_FAILED_JOBS,
-    queueLockMs: explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS,
+    queueLockMs,
+    queueStalledCheckMs:
+      explicit.queueStalledCheckMs ?? intVar(env, 'UFOP_QUEUE_STALLED_CHECK_MS') ?? defaultStalledCheckMs(queueLockMs),
     redisConnectTimeoutMs:
       explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     maxInflightBytes:
