@@ -17,6 +17,26 @@ describe('resolveUfopOptions', () => {
     });
   });
 
+  it('derives the byte budgets from the instance: a quarter of its memory and half the free disk, per process', () => {
+    const GiB = 1024 ** 3;
+    const probe = { memoryBytes: (env: Record<string, string | undefined>) => (env.FLAVOR === 'C1M1' ? GiB : 8 * GiB), freeDiskBytes: () => 40 * GiB };
+    expect(resolveUfopOptions({}, { FLAVOR: 'C1M1' }, probe)).toMatchObject({
+      maxInflightBytes: GiB / 4,
+      maxDiskBytes: 20 * GiB,
+      spillBytes: 8 * 1024 * 1024,
+      headersTimeoutMs: 20_000,
+      bodyTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 1024,
+    });
+    // runserver tells each of its processes how many share the instance.
+    expect(resolveUfopOptions({}, { UFOP_PROCESSES: '4' }, probe)).toMatchObject({ maxInflightBytes: GiB / 2, maxDiskBytes: 5 * GiB });
+    expect(resolveUfopOptions({}, { UFOP_MAX_INFLIGHT_BYTES: '1000', UFOP_MAX_DISK_BYTES: '2000', UFOP_SPILL_BYTES: '0' }, probe))
+      .toMatchObject({ maxInflightBytes: 1000, maxDiskBytes: 2000, spillBytes: 0 });
+    expect(() => resolveUfopOptions({}, { UFOP_MAX_INFLIGHT_BYTES: '1e9' }, probe)).toThrow(/UFOP_MAX_INFLIGHT_BYTES/);
+  });
+
   it('takes PORT, else PORT_HTTP, else 9100', () => {
     expect(resolveUfopOptions({}, { PORT: '8080', PORT_HTTP: '7070' }).port).toBe(8080);
     expect(resolveUfopOptions({}, { PORT_HTTP: '7070' }).port).toBe(7070);
