@@ -118,7 +118,9 @@ export function resolveUfopOptions(
       explicit.keepAliveTimeoutMs ?? intVar(env, 'UFOP_KEEPALIVE_TIMEOUT_MS') ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     idleTimeoutMs: explicit.idleTimeoutMs ?? intVar(env, 'UFOP_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: explicit.maxConnections ?? intVar(env, 'UFOP_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
+    maxQueued: 0,
   };
+  options.maxQueued = explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED') ?? Math.max(1, options.maxWaiting);
   if (options.port < 0 || options.port > 65535) {
     throw new Error(`Invalid port ${options.port}: expected 0..65535`);
   }
