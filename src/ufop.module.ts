@@ -8,6 +8,7 @@ import { InlineExecutor } from './execution/inline.executor';
 import { UfopDispatcher } from './execution/ufop.dispatcher';
 import { UfopHealthService } from './http/health.service';
 import { UfopController } from './http/ufop.controller';
+import { PlaygroundController } from './http/playground.controller';
 import { SourceFetcher } from './input/source.fetcher';
 import { UfopExecutor } from './interfaces/ufop-executor.interface';
 import { UfopModuleOptions, UfopOptions } from './interfaces/ufop-options.interface';
@@ -53,7 +54,7 @@ const executorProvider: Provider = {
  */
 @Module({
   imports: [DiscoveryModule, ConfigModule.forRoot()],
-  controllers: [UfopController],
+  controllers: [UfopController, PlaygroundController],
   providers: [
     configProvider,
     executorProvider,

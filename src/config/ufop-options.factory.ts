@@ -53,11 +53,20 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
     queueLockMs: explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS,
     redisConnectTimeoutMs:
       explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+    playground: explicit.playground ?? boolVar(env, 'UFOP_PLAYGROUND') ?? defaultPlayground(env),
   };
   if (options.port < 0 || options.port > 65535) {
     throw new Error(`Invalid port ${options.port}: expected 0..65535`);
   }
   return options;
+}
+
+/**
+ * On for local development only: npm names the running script in `npm_lifecycle_event` (inherited by the process
+ * `nest start --watch` starts), and a production environment never gets the page unless it asks for it.
+ */
+function defaultPlayground(env: Env): boolean {
+  return env('npm_lifecycle_event') === 'start:dev' && nonEmpty(env('NODE_ENV'))?.toLowerCase() !== 'production';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

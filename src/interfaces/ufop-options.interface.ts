@@ -44,6 +44,11 @@ export interface UfopOptions {
   queueLockMs: number;
   /** `UFOP_REDIS_CONNECT_TIMEOUT_MS`: how long a queue-mode process waits for Redis at boot before it exits. Default 10000. */
   redisConnectTimeoutMs: number;
+  /**
+   * `UFOP_PLAYGROUND`: serve the debugging page at `GET /_ufop/playground`. Default: on under `npm run start:dev`,
+   * off otherwise, and never with `NODE_ENV=production` unless set explicitly.
+   */
+  playground: boolean;
 }
 
 export type UfopModuleOptions = Partial<UfopOptions>;

@@ -53,15 +53,14 @@ export function loadProjectFromSource(project: UfopProject): LoadedProject {
   const framework = projectRequire(frameworkPath);
   const frameworkRequire = createRequire(frameworkPath);
   const { NestFactory } = frameworkRequire('@nestjs/core');
-  // Internal to qiniu-ufop, so taken from the project's copy beside its index (dist/src, or src for the sample).
-  const { UfopRouteRegistry } = frameworkRequire('./routing/ufop-route.registry');
   return {
     appModule,
     runUfopCommand: framework.runUfopCommand,
     // abortOnError false: a boot error is thrown to us, to print as a message, instead of exiting the process.
     createContext: ({ logger }) => NestFactory.createApplicationContext(appModule, { logger, abortOnError: false }),
     listRoutes: (app) =>
-      (app.get(UfopRouteRegistry, { strict: false }) as UfopRouteRegistry)
+      // Internal to qiniu-ufop, so taken from the project's copy beside its index (dist/src, or src for the sample).
+      (app.get(frameworkRequire('./routing/ufop-route.registry').UfopRouteRegistry, { strict: false }) as UfopRouteRegistry)
         .all()
         .map((def) => ({ pattern: def.route.pattern instanceof RegExp ? String(def.route.pattern) : def.route.pattern, handler: `${def.className}.${def.methodName}()` })),
   };
