@@ -60,6 +60,7 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       expect(line(stdout, 'docker')).toMatch(/^  ok\s+docker\s+docker daemon reachable \(server 27\.3\.1\)$/);
       expect(line(stdout, 'qdoractl')).toMatch(/^  ok\s+qdoractl\s+qdoractl works/);
       expect(line(stdout, 'dockerfile')).toMatch(/^  ok\s+dockerfile\s+Dockerfile is there$/);
+      expect(line(stdout, 'dependencies')).toMatch(/^  ok\s+dependencies\s+every dependency comes from a registry$/);
       expect(stdout).toMatch(/\nNo problems found\.\n$/);
     });
 
@@ -115,13 +116,31 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     });
   });
 
+  describe('doctor --deploy and local dependencies', () => {
+    it('fails a project that depends on a packed tarball the image cannot install, and passes once the Dockerfile copies it', async () => {
+      const packed = join(tmp, 'packed');
+      mkdirSync(join(packed, 'docker'), { recursive: true });
+      writeFileSync(join(packed, 'package.json'), JSON.stringify({ name: 'packed', dependencies: { 'qiniu-ufop': 'file:vendor/qiniu-ufop-0.1.0.tgz' } }));
+      writeFileSync(join(packed, 'docker', 'Dockerfile'), 'FROM node:20-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n');
+      const failing = await runCliInProcess(['doctor', '--deploy'], { cwd: packed, env: { PATH: `${bin}:${onlyNode}` } });
+      expect(failing.error?.message).toMatch(/^failed: dependencies; a deploy would fail/);
+      expect(line(failing.stdout, 'dependencies')).toMatch(/FAIL\s+dependencies\s+qiniu-ufop comes from file:vendor\/qiniu-ufop-0\.1\.0\.tgz: the image's `npm ci` cannot install it$/);
+      expect(failing.stdout).toContain('fix: once qiniu-ufop is on the npm registry, `npm install qiniu-ufop@^0.1.0`; until then, add `COPY vendor ./vendor` before each `RUN npm ci`');
+
+      writeFileSync(join(packed, 'docker', 'Dockerfile'), 'FROM node:20-slim\nCOPY package.json package-lock.json ./\nCOPY vendor ./vendor\nRUN npm ci\n');
+      const passing = await runCliInProcess(['doctor', '--deploy'], { cwd: packed, env: { PATH: `${bin}:${onlyNode}` } });
+      expect(passing.error).toBeUndefined();
+      expect(line(passing.stdout, 'dependencies')).toMatch(/ok\s+dependencies\s+local dependencies are copied into the image \(qiniu-ufop\)/);
+    });
+  });
+
   describe('doctor, the built binary in this repository (the sample is the project)', () => {
     it('passes, listing the handlers, when everything is in order', async () => {
       const result = await runCli(['doctor'], { env: { PATH: `${bin}:${process.env.PATH}`, REDIS_URL: undefined, PORT: '0', CPU_COUNT: undefined, FLAVOR: undefined } });
       const out = result.stdout.toString();
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      for (const check of ['node', 'build', 'handlers', 'port', 'cpu', 'docker', 'qdoractl', 'dockerfile']) {
+      for (const check of ['node', 'build', 'handlers', 'port', 'cpu', 'docker', 'qdoractl', 'dockerfile', 'dependencies']) {
         expect(line(out, check)).toMatch(/^  ok\s/);
       }
       expect(line(out, 'redis')).toMatch(/^  skip\s+redis\s+REDIS_URL is not set/);

@@ -3,12 +3,12 @@ import { projectEnv } from '../runtime/ufop-project';
 import { dockerCheck, qdoractlCheck } from './deploy-tools.checks';
 import { DoctorCheck, DoctorContext } from './doctor.check';
 import { cpuFlavorCheck, nodeCheck, portCheck } from './environment.checks';
-import { buildCheck, dockerfileCheck, handlersCheck } from './project.checks';
+import { buildCheck, dockerfileCheck, handlersCheck, localDependenciesCheck } from './project.checks';
 import { redisCheck } from './redis.check';
 
-/** What a deploy needs, checked by `deploy` before it writes or runs anything (and by `doctor --deploy`). */
+/** What a deploy needs, checked by `deploy` before it writes or runs anything (and by `doctor --deploy`): fast, no build. */
 export function deployChecks(options: { dockerfile?: string } = {}): DoctorCheck[] {
-  return [dockerCheck(), qdoractlCheck(), dockerfileCheck(options.dockerfile)];
+  return [dockerCheck(), qdoractlCheck(), dockerfileCheck(options.dockerfile), localDependenciesCheck(options.dockerfile)];
 }
 
 /** Everything `doctor` checks, in the order a new user meets the problems: run locally first, then deploy. */

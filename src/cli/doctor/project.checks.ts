@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { defaultDockerfile } from '../deploy/default-dockerfile';
@@ -26,6 +26,45 @@ export function dockerfileCheck(dockerfile?: string): DoctorCheck {
       return { status: 'ok', summary: `${file} is there` };
     },
   };
+}
+
+/**
+ * No dependency the image cannot install: the Dockerfile runs `npm ci` on package.json and package-lock.json, so a
+ * `file:` dependency (a project created from a checkout depends on `file:vendor/qiniu-ufop-<version>.tgz`) fails
+ * `docker build` unless the Dockerfile copies its folder in first.
+ */
+export function localDependenciesCheck(dockerfile?: string): DoctorCheck {
+  return {
+    name: 'dependencies',
+    deploy: true,
+    async run({ project }: DoctorContext): Promise<CheckResult> {
+      if (!project) return NO_PROJECT;
+      const pkg = JSON.parse(readFileSync(join(project.root, 'package.json'), 'utf8'));
+      const local = Object.entries<string>({ ...pkg.dependencies, ...pkg.devDependencies })
+        .filter(([, spec]) => /^(file|link):/.test(String(spec)))
+        .map(([name, spec]) => ({ name, spec, folder: spec.replace(/^(file|link):(\.\/)?/, '').split('/')[0] }));
+      if (local.length === 0) return { status: 'ok', summary: 'every dependency comes from a registry' };
+      const file = resolve(project.root, dockerfile ?? defaultDockerfile(project.root));
+      const docker = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      const copied = (folder: string) => new RegExp(`^\\s*(COPY|ADD)\\b.*\\b${escapeRegExp(folder)}\\b`, 'm').test(docker);
+      const uncopied = local.filter((dep) => !copied(dep.folder));
+      if (uncopied.length === 0) return { status: 'ok', summary: `local dependencies are copied into the image (${local.map((dep) => dep.name).join(', ')})` };
+      const [first] = uncopied;
+      const version = /qiniu-ufop-(\d[^/]*)\.tgz$/.exec(first.spec)?.[1];
+      return {
+        status: 'fail',
+        summary: `${uncopied.map((dep) => `${dep.name} comes from ${dep.spec}`).join(', ')}: the image's \`npm ci\` cannot install it`,
+        fix:
+          (version ? `once qiniu-ufop is on the npm registry, \`npm install qiniu-ufop@^${version}\`; until then, ` : '') +
+          `add \`COPY ${first.folder} ./${first.folder}\` before each \`RUN npm ci\` of the Dockerfile` +
+          (first.folder === 'vendor' ? ' and drop `*.tgz` from .dockerignore' : ''),
+      };
+    },
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** How long the type check may take: a whole project compiles in well under a minute. */
