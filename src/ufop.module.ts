@@ -10,6 +10,7 @@ import { UfopHealthService } from './http/health.service';
 import { UfopController } from './http/ufop.controller';
 import { PlaygroundController } from './http/playground.controller';
 import { SourceFetcher } from './input/source.fetcher';
+import { UfopAdmission } from './resources/ufop-admission.service';
 import { UfopExecutor } from './interfaces/ufop-executor.interface';
 import { UfopModuleOptions, UfopOptions } from './interfaces/ufop-options.interface';
 import { UfopRouteRegistry } from './routing/ufop-route.registry';
@@ -64,6 +65,7 @@ const executorProvider: Provider = {
     UfopDispatcher,
     InlineExecutor,
     SourceFetcher,
+    UfopAdmission,
     UfopHealthService,
     UfopQueueWorker,
   ],
