@@ -21,10 +21,10 @@ interface DeployOptions extends DoraConfigOptions {
 }
 
 /**
- * `deploy`: runs doctor's deploy checks (docker and its daemon, qdoractl logged in, the Dockerfile) and stops with
- * their explanation when one fails; then writes dora.yaml, then `docker build`, `qdoractl push <tag>`, `qdoractl release --config <dir>`,
- * printing each step and stopping at the first that fails, with its exit code. `--dry-run` prints the
- * steps and dora.yaml and runs nothing.
+ * `deploy`: runs doctor's deploy checks (docker and its daemon, qdoractl logged in, the Dockerfile, local
+ * dependencies) and stops with their explanation when one fails; then writes dora.yaml, runs `docker build`,
+ * `qdoractl push <tag>`, `qdoractl release --config <dir>`, printing each step and stopping at the first that fails,
+ * with its exit code. `--dry-run` prints the steps and dora.yaml and runs nothing.
  */
 @Command({ name: 'deploy', description: 'build the image, push it and release it on Qiniu dora (docker + qdoractl)' })
 export class DeployCommand extends DoraOptionsCommand {

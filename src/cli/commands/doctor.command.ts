@@ -27,7 +27,7 @@ export class DoctorCommand extends CommandRunner {
     }
   }
 
-  @Option({ flags: '--deploy', description: 'only the checks a deploy needs (docker, qdoractl, Dockerfile), as deploy runs them' })
+  @Option({ flags: '--deploy', description: 'only the checks a deploy needs (docker, qdoractl, Dockerfile, local dependencies), as deploy runs them' })
   parseDeploy(): boolean {
     return true;
   }
