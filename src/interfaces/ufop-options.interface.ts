@@ -76,6 +76,11 @@ export interface UfopOptions {
    * before storing their input. Default: `UFOP_MAX_WAITING` (100).
    */
   maxQueued: number;
+  /**
+   * `UFOP_PLAYGROUND`: serve the debugging page at `GET /_ufop/playground`. Default: on under `npm run start:dev`,
+   * off otherwise, and never with `NODE_ENV=production` unless set explicitly.
+   */
+  playground: boolean;
 }
 
 export type UfopModuleOptions = Partial<UfopOptions>;
