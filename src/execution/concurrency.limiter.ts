@@ -38,13 +38,14 @@ export class ConcurrencyLimiter {
 
   /** Admitted requests not running a handler: reading their input or waiting for a slot. */
   get queued(): number {
-    return this.places - this.running;
+    // A handler past its timeout still runs after its request gave its place back.
+    return Math.max(0, this.places - this.running);
   }
 
   /** Takes a place or throws 503. */
   admit(): LimiterPlace {
     if (this.places >= this.limit + this.maxWaiting) {
-      throw new UfopUnavailableError(tooBusyMessage(this.running, this.places - this.running), RETRY_AFTER_SECONDS);
+      throw new UfopUnavailableError(tooBusyMessage(this.running, this.queued), RETRY_AFTER_SECONDS);
     }
     this.places++;
     let held = true;
