@@ -4,7 +4,7 @@ import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interf
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
 import { UFOP_CONFIG } from '../ufop.constants';
-import { ConcurrencyLimiter } from './concurrency.limiter';
+import { UfopAdmission } from '../resources/ufop-admission.service';
 import { UfopDispatcher } from './ufop.dispatcher';
 
 export const handlerTimeoutMessage = (ms: number) => `handler did not finish within ${ms} ms`;
@@ -15,18 +15,19 @@ export const handlerTimeoutMessage = (ms: number) => `handler did not finish wit
  */
 @Injectable()
 export class InlineExecutor implements UfopExecutor {
-  private readonly limiter: ConcurrencyLimiter;
-
   constructor(
     private readonly dispatcher: UfopDispatcher,
+    private readonly admission: UfopAdmission,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
-  ) {
-    this.limiter = new ConcurrencyLimiter(options.concurrency, options.maxWaiting);
-  }
+  ) {}
 
   execute(invocation: UfopInvocation): Promise<UfopResponse> {
     let expired = false;
-    const work = this.limiter.run(() => this.dispatcher.invoke(invocation), () => expired);
+    const call = () => this.dispatcher.invoke(invocation);
+    // A request admitted over HTTP holds its place already; other callers (the CLI, tests) take one here.
+    const work = invocation.place
+      ? invocation.place.run(call, () => expired)
+      : this.admission.limiter.run(call, () => expired);
     return withTimeout(work, this.options.handlerTimeoutMs, () => (expired = true));
   }
 }
