@@ -12,7 +12,7 @@ const server = createServer((req, res) => {
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', async () => {
     try {
-      const { data, contentType } = await images.resize(Buffer.concat(chunks), width);
+      const { data, contentType } = await images.thumbnail(Buffer.concat(chunks), { width });
       res.writeHead(200, { 'content-type': contentType, 'content-length': data.length });
       res.end(data);
     } catch (error) {
