@@ -12,6 +12,7 @@ import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os'
 import { join } from 'node:path';
 import { measure } from './load.mjs';
 import { killOnExit, ROOT, start, stop } from './processes.mjs';
+import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 const BODIES = [
@@ -110,11 +111,12 @@ async function main() {
     if (server.prefix) await deleteKeys(store.url, server.prefix);
   }
   store.stop();
+  const thumbnails = thumbnailSection(await thumbnailRows({ seconds: SECONDS }));
 
   const table = render(rows);
   const machine = describeMachine(store.version);
-  console.log(`\n${machine}\n\n${table}`);
-  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), document(machine, table));
+  console.log(`\n${machine}\n\n${table}\n\n${thumbnails}`);
+  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), document(machine, table, thumbnails));
   console.error('\nwritten to docs/BENCHMARKS.md');
 }
 
@@ -141,12 +143,12 @@ function describeMachine(redisVersion) {
   return [
     `- Machine: ${availableParallelism()} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`,
     `- Node ${process.version}, Redis ${redisVersion} on loopback; autocannon runs on the same machine (it competes for the CPUs)`,
-    `- ${SECONDS} s per cell after a 1 s warm-up; echo of a random body; worker concurrency = CPU count`,
+    `- ${SECONDS} s per cell after a 1 s warm-up; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU)`,
     `- Run on ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (other work on the machine skews the numbers)`,
   ].join('\n');
 }
 
-function document(machine, table) {
+function document(machine, table, thumbnails) {
   return `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.mjs), which rewrites this file. Every server answers \`POST /handler\` by
@@ -165,7 +167,8 @@ Targets (design goals, not tests): inline at least 0.9× Express throughput; que
 with 1 KiB; queue throughput with 1 MiB bodies at least half of inline. For reference, the Python package this
 replaces (Tornado + Celery polling every 100 ms) answered a 1 KiB echo in 104 ms at the median and handled
 147 requests/s with 16 connections on this machine.
-`;
+
+${thumbnails}`;
 }
 
 main().catch((error) => {
