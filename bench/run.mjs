@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
 import { join } from 'node:path';
@@ -116,7 +116,8 @@ async function main() {
   const table = render(rows);
   const machine = describeMachine(store.version);
   console.log(`\n${machine}\n\n${table}\n\n${thumbnails}`);
-  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), document(machine, table, thumbnails));
+  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
+  writeFileSync(path, document(machine, table, thumbnails) + keptSections(path));
   console.error('\nwritten to docs/BENCHMARKS.md');
 }
 
@@ -146,6 +147,20 @@ function describeMachine(redisVersion) {
     `- ${SECONDS} s per cell after a 1 s warm-up; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU)`,
     `- Run on ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (other work on the machine skews the numbers)`,
   ].join('\n');
+}
+
+/** The sections other scripts maintain (bench/burst.mjs: "Burst memory"), kept as they are when this file is rewritten. */
+function keptSections(path) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+  const start = text.indexOf('\n## Burst memory');
+  if (start < 0) return '';
+  const next = text.indexOf('\n## ', start + 1);
+  return `\n${text.slice(start + 1, next < 0 ? undefined : next).trimEnd()}\n`;
 }
 
 function document(machine, table, thumbnails) {

@@ -63,6 +63,14 @@ describe('slow and hostile clients: every connection is bounded in time and coun
     await Promise.race([client.closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     expect(client.closedAt).toBeDefined();
     expect(client.closedAt! - client.openedAt).toBeGreaterThanOrEqual(900);
+    expect(client.received).toMatch(/^HTTP\/1\.1 408 [^]*\r\n\r\n\{"error":"request headers not received in time"\}$/);
+  });
+
+  it('answers malformed requests with 400 {"error"}', async () => {
+    const client = await RawClient.open(server.baseUrl);
+    client.socket.write('GARBAGE / NOPE\r\n\r\n');
+    await client.closed;
+    expect(client.received).toMatch(/^HTTP\/1\.1 400 [^]*\{"error":"malformed HTTP request"\}$/);
   });
 
   it('answers a body trickling in with 408 {"error"} at the body deadline, and keeps serving others meanwhile', async () => {
