@@ -68,13 +68,17 @@ export function resolveUfopOptions(
 ): UfopOptions {
   const env: Env = typeof source === 'function' ? source : (name) => source[name];
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
+  const redisSentinels = explicit.redisSentinels ?? listVar(env('REDIS_SENTINELS'));
+  if (redisUrl && redisSentinels.length > 0) {
+    throw new Error('Set REDIS_URL or REDIS_SENTINELS, not both: with Sentinel the master\'s address comes from the sentinels');
+  }
   const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   // Budgets are per process: runserver and runworker tell each process how many of them share the instance.
   const processes = intVar(env, 'UFOP_PROCESSES') ?? 1;
   const tmpDir = explicit.tmpDir ?? nonEmpty(env('UFOP_TMP_DIR')) ?? tmpdir();
   const options: UfopOptions = {
     port: explicit.port ?? intVar(env, 'PORT', 0) ?? intVar(env, 'PORT_HTTP', 0) ?? DEFAULT_PORT,
-    mode: explicit.mode ?? oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl ? 'queue' : 'inline'),
+    mode: explicit.mode ?? oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl || redisSentinels.length ? 'queue' : 'inline'),
     role: explicit.role ?? oneOf<UfopRole>(env, 'UFOP_ROLE', ['all', 'web', 'worker'] as const) ?? 'all',
     ufopName: explicit.ufopName ?? nonEmpty(env('UFOP_NAME')),
     maxBodyBytes: explicit.maxBodyBytes ?? intVar(env, 'UFOP_MAX_BODY_BYTES') ?? DEFAULT_MAX_BODY_BYTES,
@@ -85,6 +89,10 @@ export function resolveUfopOptions(
     allowPrivateUrls: explicit.allowPrivateUrls ?? boolVar(env, 'UFOP_ALLOW_PRIVATE_URLS') ?? false,
     urlAllowlist: explicit.urlAllowlist ?? listVar(env('UFOP_URL_ALLOWLIST')),
     redisUrl,
+    redisSentinels: redisSentinels.length ? redisSentinels : undefined,
+    redisSentinelName: explicit.redisSentinelName ?? nonEmpty(env('REDIS_SENTINEL_NAME')),
+    redisPassword: explicit.redisPassword ?? nonEmpty(env('REDIS_PASSWORD')),
+    redisSentinelPassword: explicit.redisSentinelPassword ?? nonEmpty(env('REDIS_SENTINEL_PASSWORD')),
     concurrency:
       explicit.concurrency ??
       intVar(env, 'UFOP_CONCURRENCY') ??

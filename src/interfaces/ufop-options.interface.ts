@@ -8,7 +8,7 @@ export type UfopRole = 'all' | 'web' | 'worker';
 export interface UfopOptions {
   /** `PORT`, else `PORT_HTTP`, else 9100. */
   port: number;
-  /** `UFOP_MODE`: `queue` when `REDIS_URL` is set, else `inline`. */
+  /** `UFOP_MODE`: `queue` when `REDIS_URL` or `REDIS_SENTINELS` is set, else `inline`. */
   mode: UfopMode;
   /** `UFOP_ROLE`: `all` serves HTTP and processes in one process. */
   role: UfopRole;
@@ -28,6 +28,14 @@ export interface UfopOptions {
   urlAllowlist: string[];
   /** `REDIS_URL`: the Redis that queue mode uses. */
   redisUrl?: string;
+  /** `REDIS_SENTINELS` (`host:port,host:port,…`): queue mode uses the master these Sentinels name, instead of `REDIS_URL`. */
+  redisSentinels?: string[];
+  /** `REDIS_SENTINEL_NAME`: the master group name the sentinels monitor. Default `mymaster`. */
+  redisSentinelName?: string;
+  /** `REDIS_PASSWORD`: password of the Sentinel-managed master and replicas (with `REDIS_URL`, put it in the URL). */
+  redisPassword?: string;
+  /** `REDIS_SENTINEL_PASSWORD`: password of the sentinels themselves (their `requirepass`), if any. */
+  redisSentinelPassword?: string;
   /** `UFOP_CONCURRENCY`: jobs one worker process runs at once; default `defaultConcurrency()`: 2 × `cpuCount()` ÷ `UFOP_PROCESSES`. */
   concurrency: number;
   /** `UFOP_MAX_WAITING`: inline mode only; requests waiting for one of the `concurrency` slots before new ones get 503. */

@@ -8,7 +8,7 @@ import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interf
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
 import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
-import { redactRedisUrl } from './ufop-queue.options';
+import { describeRedis, redisTopology } from './redis-topology';
 import { UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
 import { QueueDepth } from './queue-depth';
 import { isRedisReady, waitForRedis } from './redis-connection';
@@ -65,7 +65,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   async onModuleInit(): Promise<void> {
-    const where = redactRedisUrl(this.options.redisUrl ?? 'redis://127.0.0.1:6379');
+    const where = describeRedis(redisTopology(this.options));
     try {
       await waitForRedis(this.queue, this.options.redisConnectTimeoutMs, where);
       // A worker-only process sends no jobs: it needs no subscription until something calls execute().

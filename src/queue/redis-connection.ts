@@ -31,7 +31,7 @@ export async function waitForRedis(queue: Queue, timeoutMs: number, describe: st
           new UfopStartupError(
             `Cannot reach Redis at ${describe} within ${timeoutMs} ms` +
               (lastError ? ` (${lastError})` : '') +
-              '. Start Redis or fix REDIS_URL; set UFOP_MODE=inline to run without a queue.',
+              '. Start Redis or fix REDIS_URL (or REDIS_SENTINELS); set UFOP_MODE=inline to run without a queue.',
           ),
         );
       }, timeoutMs);

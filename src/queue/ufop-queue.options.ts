@@ -1,15 +1,20 @@
 import type { BullModuleOptions } from '@nestjs/bull';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
-import { DEFAULT_REDIS_URL } from './ufop-queue.constants';
+import { redisConnectionOptions, redisTopology } from './redis-topology';
+
+export { redactRedisUrl } from './redis-topology';
 
 /** The Bull queue every process of the service shares, as `@nestjs/bull` builds it. */
 export function ufopQueueOptions(options: UfopOptions): BullModuleOptions {
   const keep = (count: number) => (count === 0 ? true : count);
+  const topology = redisTopology(options);
   return {
     name: options.queueName,
-    url: options.redisUrl ?? DEFAULT_REDIS_URL,
+    // Bull parses a URL itself; under Sentinel the connection options below say where to ask for the master.
+    url: topology.kind === 'single' ? topology.url : undefined,
     prefix: options.queuePrefix,
     redis: {
+      ...redisConnectionOptions(topology),
       // Bull's default backs off to 20 s between attempts: come back within a second of Redis returning.
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
       // Commands of the web tier fail after one reconnection attempt instead of hanging the request
@@ -37,15 +42,4 @@ export function ufopQueueOptions(options: UfopOptions): BullModuleOptions {
       removeOnFail: keep(options.keepFailedJobs),
     },
   };
-}
-
-/** The Redis URL without its password, for messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

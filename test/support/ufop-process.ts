@@ -32,23 +32,29 @@ export class UfopProcess {
    * Starts the test app with `env` on top of this environment and waits until it is ready: listening (web, all)
    * or taking jobs (worker). Rejects with the process's output if it exits first.
    */
-  static async start(env: Record<string, string>): Promise<UfopProcess> {
-    const started = UfopProcess.spawn(env);
+  static async start(env: Record<string, string>, launcher: string[] = []): Promise<UfopProcess> {
+    const started = UfopProcess.spawn(env, launcher);
     const ready = env.UFOP_ROLE === 'worker' ? /worker started/ : /listening on port (\d+)/;
     const match = await started.waitFor(ready, 60_000);
     if (match[1]) started.port = Number(match[1]);
     return started;
   }
 
-  /** Starts without waiting for readiness (for processes expected to fail). */
-  static spawn(env: Record<string, string>): UfopProcess {
+  /**
+   * Starts without waiting for readiness (for processes expected to fail). `launcher` goes before node, such as
+   * `ip netns exec <ns>`: it must exec node in its place, so that the child's pid is node's.
+   */
+  static spawn(env: Record<string, string>, launcher: string[] = [], entry = ENTRY): UfopProcess {
+    const node = [process.execPath, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry];
+    const [command, ...args] = [...launcher, ...node];
     const child = spawn(
-      process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', ENTRY],
+      command,
+      args,
       {
         cwd: ROOT,
         env: { ...process.env, PORT: '0', NO_COLOR: '1', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // Other entries (a load client) take their orders on stdin.
+        stdio: [entry === ENTRY ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       },
     );
     return new UfopProcess(child);

@@ -54,6 +54,7 @@ describe('finding the project', () => {
     expect(projectEnv(dir, { UFOP_MODE: 'inline' })).toMatchObject({ REDIS_URL: 'redis://from-file', UFOP_MODE: 'inline' });
     expect(projectMode(projectEnv(dir, {}))).toBe('queue');
     expect(projectMode({ REDIS_URL: 'redis://x' })).toBe('queue');
+    expect(projectMode({ REDIS_SENTINELS: 's1:26379' })).toBe('queue');
     expect(projectMode({ REDIS_URL: 'redis://x', UFOP_MODE: 'INLINE' })).toBe('inline');
     expect(projectMode({})).toBe('inline');
   });

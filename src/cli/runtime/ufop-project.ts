@@ -72,11 +72,11 @@ export function projectEnv(root: string, env: NodeJS.ProcessEnv = process.env): 
   return { ...fromFile, ...env };
 }
 
-/** The mode a project will run in: `UFOP_MODE`, else `queue` when `REDIS_URL` is set, else `inline`. */
+/** The mode a project will run in: `UFOP_MODE`, else `queue` when `REDIS_URL` or `REDIS_SENTINELS` is set, else `inline`. */
 export function projectMode(env: Record<string, string | undefined>): 'inline' | 'queue' {
   const explicit = env.UFOP_MODE?.trim().toLowerCase();
   if (explicit === 'inline' || explicit === 'queue') return explicit;
-  return env.REDIS_URL?.trim() ? 'queue' : 'inline';
+  return env.REDIS_URL?.trim() || env.REDIS_SENTINELS?.trim() ? 'queue' : 'inline';
 }
 
 function findUp(from: string, name: string): string | undefined {

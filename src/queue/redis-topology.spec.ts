@@ -1,0 +1,66 @@
+import { describeRedis, parseHostPort, redisConnectionOptions, redisTopology } from './redis-topology';
+import { ufopQueueOptions } from './ufop-queue.options';
+import { resolveUfopOptions } from '../config/ufop-options.factory';
+
+describe('Redis topology', () => {
+  it('is one server at REDIS_URL (default the local one), which Bull parses itself', () => {
+    const single = redisTopology({ redisUrl: 'redis://:secret@cache:6380/2' });
+    expect(single).toEqual({ kind: 'single', url: 'redis://:secret@cache:6380/2' });
+    expect(redisConnectionOptions(single)).toEqual({});
+    expect(describeRedis(single)).toBe('redis://:***@cache:6380/2');
+    expect(redisTopology({})).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379' });
+  });
+
+  it('is the master a group of sentinels names, with both passwords, following failovers', () => {
+    const options = resolveUfopOptions(
+      {},
+      {
+        REDIS_SENTINELS: 's1:26379, s2:26380,[::1]:26381,s4',
+        REDIS_SENTINEL_NAME: 'cache',
+        REDIS_PASSWORD: 'master-secret',
+        REDIS_SENTINEL_PASSWORD: 'sentinel-secret',
+      },
+    );
+    expect(options.mode).toBe('queue');
+    const topology = redisTopology(options);
+    expect(redisConnectionOptions(topology)).toMatchObject({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26380 },
+        { host: '::1', port: 26381 },
+        { host: 's4', port: 26379 },
+      ],
+      name: 'cache',
+      password: 'master-secret',
+      sentinelPassword: 'sentinel-secret',
+      failoverDetector: true,
+    });
+    expect(describeRedis(topology)).toBe('the master "cache" of sentinels s1:26379,s2:26380,::1:26381,s4:26379');
+    expect(describeRedis(topology)).not.toMatch(/secret/);
+  });
+
+  it('names the master mymaster by default', () => {
+    expect(redisTopology({ redisSentinels: ['127.0.0.1:26379'] })).toMatchObject({ name: 'mymaster' });
+  });
+
+  it('reconnects when a write lands on a demoted master, and only then', () => {
+    const { reconnectOnError } = redisConnectionOptions(redisTopology({ redisSentinels: ['s:1'] }));
+    expect(reconnectOnError!(new Error("READONLY You can't write against a read only replica."))).toBe(2);
+    expect(reconnectOnError!(new Error('ERR wrong number of arguments'))).toBe(false);
+  });
+
+  it('refuses a bad sentinel address, and REDIS_URL together with REDIS_SENTINELS', () => {
+    expect(() => parseHostPort('host:99999')).toThrow(/REDIS_SENTINELS entry "host:99999"/);
+    expect(() => parseHostPort('a:b:c')).toThrow(/expected host:port/);
+    expect(() => resolveUfopOptions({}, { REDIS_URL: 'redis://x', REDIS_SENTINELS: 's:26379' })).toThrow(/REDIS_URL or REDIS_SENTINELS/);
+  });
+
+  it('gives Bull the sentinels instead of a URL, keeping the queue settings', () => {
+    const bull = ufopQueueOptions(resolveUfopOptions({}, { REDIS_SENTINELS: 's1:26379', CPU_COUNT: '1' }));
+    expect(bull.url).toBeUndefined();
+    expect(bull.redis).toMatchObject({ sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', maxRetriesPerRequest: 1 });
+    const plain = ufopQueueOptions(resolveUfopOptions({}, { REDIS_URL: 'redis://r:6379', CPU_COUNT: '1' }));
+    expect(plain.url).toBe('redis://r:6379');
+    expect(plain.redis).not.toHaveProperty('sentinels');
+  });
+});

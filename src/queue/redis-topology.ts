@@ -1,0 +1,93 @@
+import type { RedisOptions } from 'ioredis';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { DEFAULT_REDIS_URL } from './ufop-queue.constants';
+
+/** The Redis of queue mode: one server at a URL, or the master that a group of Sentinels names. */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | {
+      kind: 'sentinel';
+      sentinels: Array<{ host: string; port: number }>;
+      /** The master group name the sentinels monitor (`sentinel monitor <name> ...`). */
+      name: string;
+      /** Password of the master (and its replicas), `REDIS_PASSWORD`. */
+      password?: string;
+      /** Password of the sentinels themselves, `REDIS_SENTINEL_PASSWORD`. */
+      sentinelPassword?: string;
+    };
+
+type TopologyOptions = Pick<UfopOptions, 'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisPassword' | 'redisSentinelPassword'>;
+
+/** Which Redis the options describe. Sentinels win over a URL only when the URL is unset (the factory refuses both). */
+export function redisTopology(options: TopologyOptions): RedisTopology {
+  if (options.redisSentinels?.length) {
+    return {
+      kind: 'sentinel',
+      sentinels: options.redisSentinels.map(parseHostPort),
+      name: options.redisSentinelName ?? DEFAULT_SENTINEL_NAME,
+      password: options.redisPassword,
+      sentinelPassword: options.redisSentinelPassword,
+    };
+  }
+  return { kind: 'single', url: options.redisUrl ?? DEFAULT_REDIS_URL };
+}
+
+/** The conventional group name (Redis's sample sentinel.conf, most charts): what `REDIS_SENTINEL_NAME` defaults to. */
+export const DEFAULT_SENTINEL_NAME = 'mymaster';
+
+/**
+ * The ioredis options for a topology's connections (what Bull's `redis` option takes, and what any other
+ * connection to the same Redis should use). For a single server they are empty: Bull parses the URL itself.
+ *
+ * Under Sentinel each connection asks a sentinel for the master's address whenever it (re)connects, so every
+ * connection (Bull's client, subscriber and blocking client alike) follows a failover without a restart:
+ * - a SIGKILLed master: the connections drop, retry (`retryStrategy`), and find the promoted replica once the
+ *   sentinels have elected it;
+ * - a master demoted while up (`SENTINEL FAILOVER`, or an old master coming back as a replica): the sentinels
+ *   kill its client connections, `failoverDetector` reconnects on their `+switch-master` at once, and a write
+ *   that still lands on a replica (`READONLY`) makes the connection reconnect rather than fail every command.
+ */
+export function redisConnectionOptions(topology: RedisTopology): RedisOptions {
+  if (topology.kind === 'single') return {};
+  return {
+    sentinels: topology.sentinels,
+    name: topology.name,
+    password: topology.password,
+    sentinelPassword: topology.sentinelPassword,
+    failoverDetector: true,
+    // A sentinel that cannot be reached is skipped for the next one; when none answers, try again within a second
+    // (the default backs off to 1 s too, but gives up after 10 tries on ioredis < 5, which would stop the process).
+    sentinelRetryStrategy: (times: number) => Math.min(100 * times, 1000),
+    reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
+  };
+}
+
+/** Where the Redis is, for log lines and messages: never a password. */
+export function describeRedis(topology: RedisTopology): string {
+  if (topology.kind === 'single') return redactRedisUrl(topology.url);
+  const sentinels = topology.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
+  return `the master "${topology.name}" of sentinels ${sentinels}`;
+}
+
+/** The Redis URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** `host:port`, `[v6]:port` or a bare host (port 26379, the Sentinel default). */
+export function parseHostPort(entry: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:\s]+))(?::(\d+))?$/.exec(entry.trim());
+  const port = Number(match?.[3] ?? DEFAULT_SENTINEL_PORT);
+  if (!match || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`Invalid REDIS_SENTINELS entry ${JSON.stringify(entry)}: expected host:port`);
+  }
+  return { host: match[1] ?? match[2], port };
+}
+
+export const DEFAULT_SENTINEL_PORT = 26379;
