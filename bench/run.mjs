@@ -2,7 +2,6 @@
 // `npm run bench`: one run, on this machine, of every server × body size × connection count, with autocannon.
 // Prints requests/s and p50/p99 latency side by side, each as a ratio to plain Express, and writes the table with
 // the machine it ran on to docs/BENCHMARKS.md. Bounded: BENCH_SECONDS (default 3) per cell after a 1 s warm-up.
-import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,10 +9,11 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { measure } from './load.mjs';
+import { killOnExit, ROOT, start, stop } from './processes.mjs';
+import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
 const BODIES = [
   ['1 KiB', randomBytes(1024)],
@@ -23,44 +23,6 @@ const CONNECTIONS = [1, 16];
 // The framework runs as production does: the build output (`npm run bench` builds first).
 
 const FRAMEWORK = ['dist/sample/main.js'];
-
-const children = new Set();
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-process.on('SIGINT', () => process.exit(130));
-
-function start(args, env = {}, ready = /listening on port (\d+)/) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', PORT: '0', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 60 s: ${args.join(' ')}\n${output}`)), 60_000);
-    const check = (chunk) => {
-      output += chunk;
-      const match = output.match(ready);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: match[1] ? Number(match[1]) : undefined });
-      }
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited ${code}: ${args.join(' ')}\n${output}`)));
-  });
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  children.delete(child);
-}
 
 async function freePort() {
   const server = createServer().listen(0, '127.0.0.1');
@@ -91,7 +53,7 @@ async function redis() {
     console.error('No Redis answers at REDIS_URL and redis-server is not installed (apt-get install -y redis-server).');
     process.exit(1);
   });
-  children.add(child);
+  killOnExit(child);
   for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
   const own = new URL(`redis://127.0.0.1:${port}`);
   return { url: own.toString(), version: redisVersion(own), stop: () => child.kill('SIGKILL') };
@@ -108,35 +70,6 @@ async function deleteKeys(url, prefix) {
 function redisVersion(url) {
   const out = spawnSync('redis-cli', ['-u', url.toString(), 'INFO', 'server'], { encoding: 'utf8' }).stdout ?? '';
   return /redis_version:(\S+)/.exec(out)?.[1] ?? 'unknown';
-}
-
-/**
- * CPU time (user + system, in µs) that these processes have used so far, from /proc. Divided by the requests served,
- * it is the server's cost per request, which a client competing for the same two cores skews far less than req/s.
- */
-function cpuMicros(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks * 10_000; // USER_HZ is 100 on Linux
-}
-
-async function measure(port, pids, body, connections, seconds) {
-  const options = {
-    url: `http://127.0.0.1:${port}/handler?cmd=bench/echo`,
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream' },
-    body,
-    connections,
-  };
-  await autocannon({ ...options, duration: 1 }); // warm-up: JIT, connection pools, Redis scripts
-  const cpuBefore = cpuMicros(pids);
-  const result = await autocannon({ ...options, duration: seconds });
-  const cpu = (cpuMicros(pids) - cpuBefore) / Math.max(1, result.requests.total);
-  const bad = result.non2xx + result.errors + result.timeouts;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu, bad, total: result.requests.total };
 }
 
 const servers = [
@@ -168,7 +101,8 @@ async function main() {
     for (const [size, body] of BODIES) {
       for (const connections of CONNECTIONS) {
         const pids = processes.map(({ child }) => child.pid);
-        const cell = await measure(processes[0].port, pids, body, connections, SECONDS);
+        const url = `http://127.0.0.1:${processes[0].port}/handler?cmd=bench/echo`;
+        const cell = await measure({ url, pids, body, connections, seconds: SECONDS });
         rows.push({ server: server.name, size, connections, ...cell });
         console.error(`${server.name} · ${size} · ${connections} conn: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, p99 ${cell.p99} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.bad ? `, ${cell.bad} errors` : ''}`);
       }
@@ -177,11 +111,13 @@ async function main() {
     if (server.prefix) await deleteKeys(store.url, server.prefix);
   }
   store.stop();
+  const thumbnails = thumbnailSection(await thumbnailRows({ seconds: SECONDS }));
 
   const table = render(rows);
   const machine = describeMachine(store.version);
-  console.log(`\n${machine}\n\n${table}`);
-  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), document(machine, table));
+  console.log(`\n${machine}\n\n${table}\n\n${thumbnails}`);
+  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
+  writeFileSync(path, document(machine, table, thumbnails) + keptSections(path));
   console.error('\nwritten to docs/BENCHMARKS.md');
 }
 
@@ -208,12 +144,26 @@ function describeMachine(redisVersion) {
   return [
     `- Machine: ${availableParallelism()} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`,
     `- Node ${process.version}, Redis ${redisVersion} on loopback; autocannon runs on the same machine (it competes for the CPUs)`,
-    `- ${SECONDS} s per cell after a 1 s warm-up; echo of a random body; worker concurrency = CPU count`,
+    `- ${SECONDS} s per cell after a 1 s warm-up; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU)`,
     `- Run on ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (other work on the machine skews the numbers)`,
   ].join('\n');
 }
 
-function document(machine, table) {
+/** The sections other scripts maintain (bench/burst.mjs: "Burst memory"), kept as they are when this file is rewritten. */
+function keptSections(path) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+  const start = text.indexOf('\n## Burst memory');
+  if (start < 0) return '';
+  const next = text.indexOf('\n## ', start + 1);
+  return `\n${text.slice(start + 1, next < 0 ? undefined : next).trimEnd()}\n`;
+}
+
+function document(machine, table, thumbnails) {
   return `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.mjs), which rewrites this file. Every server answers \`POST /handler\` by
@@ -232,7 +182,8 @@ Targets (design goals, not tests): inline at least 0.9× Express throughput; que
 with 1 KiB; queue throughput with 1 MiB bodies at least half of inline. For reference, the Python package this
 replaces (Tornado + Celery polling every 100 ms) answered a 1 KiB echo in 104 ms at the median and handled
 147 requests/s with 16 connections on this machine.
-`;
+
+${thumbnails}`;
 }
 
 main().catch((error) => {

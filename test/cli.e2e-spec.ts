@@ -57,7 +57,7 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       const file = join(tmp, 'in.png');
       writeFileSync(file, png);
 
-      const result = await runCli(['process', 'thumb/200/100', file]);
+      const result = await runCli(['process', 'thumb/200/100/mode/crop', file]);
       expect(result.code).toBe(0);
       const meta = await sharp(result.stdout).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 200, 100]);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { cgroupCpuQuota, cpuCount } from './cpu-count';
+import { cgroupCpuQuota, cpuCount, defaultConcurrency } from './cpu-count';
 
 describe('cpuCount', () => {
   const noCgroup = () => undefined;
@@ -15,6 +15,16 @@ describe('cpuCount', () => {
   it('ignores values that are not counts', () => {
     expect(cpuCount({ CPU_COUNT: 'many', FLAVOR: 'large' }, () => 2)).toBe(2);
     expect(cpuCount({ CPU_COUNT: '0' }, () => 2)).toBe(2);
+  });
+});
+
+describe('defaultConcurrency', () => {
+  it('is two handlers per CPU, shared among the processes serving the instance, at least one', () => {
+    expect(defaultConcurrency(2)).toBe(4);
+    expect(defaultConcurrency(1)).toBe(2);
+    expect(defaultConcurrency(4, 4)).toBe(2);
+    expect(defaultConcurrency(3, 2)).toBe(3);
+    expect(defaultConcurrency(1, 4)).toBe(1);
   });
 });
 

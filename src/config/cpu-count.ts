@@ -18,6 +18,22 @@ export function cpuCount(env: Env = process.env, readCgroup: () => number | unde
   return availableParallelism();
 }
 
+/**
+ * Handlers in flight per CPU by default, imgproxy's rule of thumb. One per CPU leaves CPUs idle with handlers whose
+ * work runs on threads (sharp, zlib, crypto): between one call's thread work and the next there is main-thread
+ * work (parsing options, answering), and a thread pool with nothing queued waits through it. Measured: a sharp
+ * thumbnail at one handler per CPU ran at 0.6–0.8× a bare node:http server calling the same code (docs/BENCHMARKS.md).
+ */
+export const HANDLERS_PER_CPU = 2;
+
+/**
+ * The default `UFOP_CONCURRENCY` of one process: two handlers per CPU of the instance, shared among the `processes`
+ * that serve it (`runserver` starts one per CPU and says how many), so the instance as a whole runs 2 × CPUs.
+ */
+export function defaultConcurrency(cpus: number, processes = 1): number {
+  return Math.max(1, Math.ceil((HANDLERS_PER_CPU * cpus) / Math.max(1, processes)));
+}
+
 /** The CPU quota of this cgroup (v2 `cpu.max`, else v1 `cfs_quota/cfs_period`), or undefined when unlimited. */
 export function cgroupCpuQuota(read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | undefined {
   try {

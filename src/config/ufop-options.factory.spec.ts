@@ -111,7 +111,7 @@ describe('resolveUfopOptions', () => {
   describe('queue settings', () => {
     it('have documented defaults', () => {
       expect(resolveUfopOptions({}, { CPU_COUNT: '3' })).toMatchObject({
-        concurrency: 3,
+        concurrency: 6, // two per CPU
         queueName: 'ufop',
         queuePrefix: 'bull',
         keepCompletedJobs: 0,
@@ -130,10 +130,11 @@ describe('resolveUfopOptions', () => {
       expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000', UFOP_QUEUE_STALLED_CHECK_MS: '9000' }).queueStalledCheckMs).toBe(9000);
     });
 
-    it('size concurrency from UFOP_CONCURRENCY, else CPU_COUNT, else FLAVOR', () => {
+    it('size concurrency from UFOP_CONCURRENCY, else two per CPU (CPU_COUNT, else FLAVOR) shared by UFOP_PROCESSES', () => {
       expect(resolveUfopOptions({}, { UFOP_CONCURRENCY: '7', CPU_COUNT: '3' }).concurrency).toBe(7);
-      expect(resolveUfopOptions({}, { CPU_COUNT: '3', FLAVOR: 'C8M16' }).concurrency).toBe(3);
-      expect(resolveUfopOptions({}, { FLAVOR: 'C8M16' }).concurrency).toBe(8);
+      expect(resolveUfopOptions({}, { CPU_COUNT: '3', FLAVOR: 'C8M16' }).concurrency).toBe(6);
+      expect(resolveUfopOptions({}, { FLAVOR: 'C8M16' }).concurrency).toBe(16);
+      expect(resolveUfopOptions({}, { FLAVOR: 'C8M16', UFOP_PROCESSES: '8' }).concurrency).toBe(2);
       expect(resolveUfopOptions({ concurrency: 2 }, { UFOP_CONCURRENCY: '7' }).concurrency).toBe(2);
     });
 

@@ -26,7 +26,7 @@ import {
   DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
   defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
-import { cpuCount } from './cpu-count';
+import { cpuCount, defaultConcurrency } from './cpu-count';
 import { UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
 
 /** The environment: a record such as `process.env`, or a lookup such as `ConfigService.get`. */
@@ -96,7 +96,7 @@ export function resolveUfopOptions(
     concurrency:
       explicit.concurrency ??
       intVar(env, 'UFOP_CONCURRENCY') ??
-      cpuCount({ CPU_COUNT: env('CPU_COUNT'), FLAVOR: env('FLAVOR') }),
+      defaultConcurrency(cpuCount({ CPU_COUNT: env('CPU_COUNT'), FLAVOR: env('FLAVOR') }), processes),
     maxWaiting: explicit.maxWaiting ?? intVar(env, 'UFOP_MAX_WAITING', 0) ?? DEFAULT_MAX_WAITING,
     queueName: explicit.queueName ?? nonEmpty(env('UFOP_QUEUE_NAME')) ?? DEFAULT_QUEUE_NAME,
     queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,

@@ -36,7 +36,7 @@ export interface UfopOptions {
   redisPassword?: string;
   /** `REDIS_SENTINEL_PASSWORD`: password of the sentinels themselves (their `requirepass`), if any. */
   redisSentinelPassword?: string;
-  /** `UFOP_CONCURRENCY`: jobs one worker process runs at once; default `cpuCount()` (CPU_COUNT, FLAVOR, cgroup, cores). */
+  /** `UFOP_CONCURRENCY`: jobs one worker process runs at once; default `defaultConcurrency()`: 2 × `cpuCount()` ÷ `UFOP_PROCESSES`. */
   concurrency: number;
   /** `UFOP_MAX_WAITING`: inline mode only; requests waiting for one of the `concurrency` slots before new ones get 503. */
   maxWaiting: number;

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import sharp from 'sharp';
+import { animation, bands, frames, pixel, Rgb, solid } from './images';
 import { SOURCE_BYTES, SourceServer, startSourceServer } from './source-server';
 
 export interface StartedServer {
@@ -127,16 +127,38 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
         expect(reply.body.length).toBe(0);
       });
 
-      it('thumb resizes a real image to the requested size', async () => {
-        const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3366cc' } }).png().toBuffer();
+      it('thumb fits a real image inside the requested size, keeping its aspect ratio', async () => {
+        const png = await solid(400, 300, '#3366cc');
         const reply = await post(server.baseUrl, { cmd: 'demo/thumb/200/100' }, { body: png, contentType: 'image/png' });
         expect(reply.status).toBe(200);
         expect(reply.type).toBe('image/png');
-        const meta = await sharp(reply.body).metadata();
-        expect([meta.width, meta.height]).toEqual([200, 100]);
-        const keepRatio = await post(server.baseUrl, { cmd: 'demo/thumb/100' }, { body: png, contentType: 'image/png' });
-        const ratioMeta = await sharp(keepRatio.body).metadata();
-        expect([ratioMeta.width, ratioMeta.height]).toEqual([100, 75]);
+        expect(await frames(reply.body)).toMatchObject({ format: 'png', width: 133, height: 100 });
+        const byWidth = await post(server.baseUrl, { cmd: 'demo/thumb/100' }, { body: png, contentType: 'image/png' });
+        expect(await frames(byWidth.body)).toMatchObject({ width: 100, height: 75 });
+      });
+
+      it('thumb mode/crop gives exactly width × height, cut around the centre rather than squeezed', async () => {
+        const reply = await post(server.baseUrl, { cmd: 'demo/thumb/100/100/mode/crop' }, { body: await bands(), contentType: 'image/png' });
+        expect(reply.status).toBe(200);
+        expect(await frames(reply.body)).toMatchObject({ format: 'png', width: 100, height: 100 });
+        const blue: Rgb = [0, 0, 255];
+        // The red and green side bands were cut off, not squeezed in: every edge is the blue middle.
+        expect(await Promise.all([[0, 0], [99, 0], [0, 99], [99, 99], [50, 50]].map(([x, y]) => pixel(reply.body, x, y)))).toEqual(
+          Array(5).fill(blue),
+        );
+        const fit = await post(server.baseUrl, { cmd: 'demo/thumb/100/100/mode/fit' }, { body: await bands(), contentType: 'image/png' });
+        expect(await frames(fit.body)).toMatchObject({ width: 100, height: 50 });
+      });
+
+      it.each(['gif', 'webp'] as const)('thumb keeps every frame of an animated %s, fitted and cropped', async (format) => {
+        const animated = await animation(format, 400, 300);
+        expect(await frames(animated)).toMatchObject({ format, pages: 2 });
+        const fitted = await post(server.baseUrl, { cmd: 'demo/thumb/200' }, { body: animated, contentType: `image/${format}` });
+        expect([fitted.status, fitted.type]).toEqual([200, `image/${format}`]);
+        expect(await frames(fitted.body)).toEqual({ format, pages: 2, width: 200, height: 150 });
+        expect([await pixel(fitted.body, 100, 75, 0), await pixel(fitted.body, 100, 75, 1)]).toEqual([[255, 0, 0], [0, 0, 255]]);
+        const cropped = await post(server.baseUrl, { cmd: 'demo/thumb/50/100/mode/crop' }, { body: animated, contentType: `image/${format}` });
+        expect(await frames(cropped.body)).toEqual({ format, pages: 2, width: 50, height: 100 });
       });
 
       it('thumb refuses bad sizes and non-images with 400', async () => {
@@ -144,6 +166,8 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
         expect([bad.status, bad.json()]).toEqual([400, { error: 'invalid args: width must be an integer number' }]);
         const huge = await post(server.baseUrl, { cmd: 'demo/thumb/100000' }, { body: 'x' });
         expect(huge.status).toBe(400);
+        const badMode = await post(server.baseUrl, { cmd: 'demo/thumb/10/10/mode/stretch' }, { body: 'x' });
+        expect([badMode.status, badMode.json()]).toEqual([400, { error: 'invalid args: mode must be one of the following values: fit, crop' }]);
         const notImage = await post(server.baseUrl, { cmd: 'demo/thumb/10/10' }, { body: 'not an image', contentType: 'image/png' });
         expect(notImage.status).toBe(400);
         expect(notImage.json().error).toMatch(/not an image/);
