@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { UfopUnavailableError } from '../errors/ufop.errors';
 
 export const tooBusyMessage = (running: number, waiting: number) =>
@@ -36,10 +37,12 @@ export class ConcurrencyLimiter {
     }
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({
-        start: () => {
+        // [obs] bound to the waiting request's async context: the call that frees the slot belongs to another
+        // request, whose request id (AsyncLocalStorage) the handler's log lines would otherwise carry.
+        start: AsyncResource.bind(() => {
           if (cancelled()) return this.next();
           this.start(work).then(resolve, reject);
-        },
+        }),
       });
     });
   }

@@ -6,6 +6,8 @@ import { UfopResponse } from '../output/ufop-response';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { ConcurrencyLimiter } from './concurrency.limiter';
 import { UfopDispatcher } from './ufop.dispatcher';
+import { UfopSlots } from '../interfaces/ufop-slots.interface'; // [obs]
+import { ufopContext } from '../observability/request-context'; // [obs]
 
 export const handlerTimeoutMessage = (ms: number) => `handler did not finish within ${ms} ms`;
 
@@ -24,9 +26,17 @@ export class InlineExecutor implements UfopExecutor {
     this.limiter = new ConcurrencyLimiter(options.concurrency, options.maxWaiting);
   }
 
+  /** [obs] Read by the `ufop_handler_slots*` gauges. */
+  get slots(): UfopSlots {
+    return this.limiter;
+  }
+
   execute(invocation: UfopInvocation): Promise<UfopResponse> {
     let expired = false;
-    const work = this.limiter.run(() => this.dispatcher.invoke(invocation), () => expired);
+    const work = this.limiter.run(() => {
+      ufopContext()?.mark('queue'); // [obs] a slot is ours: the wait is over
+      return this.dispatcher.invoke(invocation);
+    }, () => expired);
     return withTimeout(work, this.options.handlerTimeoutMs, () => (expired = true));
   }
 }

@@ -14,6 +14,8 @@ import { parseCmd } from '../routing/ufop-cmd.parser';
 import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
 import { UfopHealthService } from './health.service';
+import { UfopAdminService } from '../admin/ufop-admin.service'; // [obs]
+import { ufopContext } from '../observability/request-context'; // [obs]
 
 /** Why a request's signal is aborted: the response is over (sent, timed out, or the client went away). */
 const REQUEST_OVER = Object.freeze(new Error('the request is over'));
@@ -37,6 +39,7 @@ export class UfopController {
     private readonly health: UfopHealthService,
     @Inject(UFOP_EXECUTOR) private readonly executor: UfopExecutor,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
+    private readonly admin: UfopAdminService, // [obs]
   ) {}
 
   @All('handler')
@@ -73,8 +76,11 @@ export class UfopController {
   private async process(req: Request, res: Response, source: SourceRequest, readInput: () => Promise<Buffer>): Promise<void> {
     const started = performance.now();
     const cmd = parseCmd(firstValue(source.cmd), this.options.ufopName);
+    const admin = await this.admin.tryAnswer(cmd); // [obs] operator commands: answered here, never routed or queued
+    if (admin) return send(res, admin, ''); // [obs]
     // Route and validate before reading a byte of input: a bad cmd costs nothing.
     const { handler, params, args } = await this.dispatcher.route(cmd.command, cmd.raw);
+    ufopContext()?.setRoute(handler.route.pattern); // [obs]
     const url = firstValue(source.url);
     if (url !== undefined && typeof url !== 'string') throw new UfopBadRequestError('url must be a string');
 
@@ -83,6 +89,7 @@ export class UfopController {
       ? await this.fetcher.fetch(url, signal())
       : { body: await readInput(), contentType: source.contentType };
     const fetched = performance.now();
+    ufopContext()?.inputDone(loaded.body.length); // [obs]
 
     const input = new UfopInput({
       body: loaded.body,
@@ -95,6 +102,7 @@ export class UfopController {
     });
     const response = await this.executor.execute({ handlerId: handler.id, params, args, input });
     const processed = performance.now();
+    ufopContext()?.mark('process'); // [obs]
     const timing = `input;dur=${(fetched - started).toFixed(1)}, process;dur=${(processed - fetched).toFixed(1)}`;
     await send(res, response, timing);
   }
@@ -119,7 +127,8 @@ function requestSignal(res: Response): () => AbortSignal {
 
 /** Writes status and headers in one call (cheaper than a setHeader per header), then the body. */
 async function send(res: Response, response: UfopResponse, timing: string): Promise<void> {
-  const headers: Record<string, string | number> = { ...response.headers, 'server-timing': timing };
+  const headers: Record<string, string | number> = { ...response.headers };
+  if (timing) headers['server-timing'] = timing;
   if (Buffer.isBuffer(response.body)) {
     headers['content-length'] = response.body.length;
     res.writeHead(response.status, headers);

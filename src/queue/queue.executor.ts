@@ -12,6 +12,7 @@ import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { redactRedisUrl } from './ufop-queue.options';
 import { decodeFailure, UfopBlobKeys, UfopJobData, UfopJobResult } from './ufop-job';
 import { isRedisReady, waitForRedis } from './redis-connection';
+import { ufopContext } from '../observability/request-context'; // [obs]
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
 export const REDIS_LOST_MESSAGE = 'the job queue became unavailable while this request was running: Redis connection lost';
@@ -103,6 +104,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         size: input.body.length,
       },
       deadline: Date.now() + timeoutMs,
+      reqid: ufopContext()?.reqid, // [obs] the worker logs under the same id
     };
 
     // Registered before the job exists: its completed event may come back before `add` resolves.
@@ -122,6 +124,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       const added = this.queue.add(data, { jobId });
       await Promise.all([stored, added]);
       const result = await done;
+      if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // [obs] the wait for a worker
       const body = await this.takeOutput(jobId, result, data.input.size > 0);
       cleaned = true;
       return { status: result.status, headers: result.headers, body };

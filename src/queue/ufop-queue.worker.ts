@@ -9,6 +9,9 @@ import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UfopInput } from '../input/ufop-input';
 import { collectStream } from '../output/collect-stream';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { UfopSlots } from '../interfaces/ufop-slots.interface';
+import { newRequestId } from '../observability/request-id';
+import { nowMs, runInContext, UfopRequestContext } from '../observability/request-context';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
 import { encodeFailure, UfopBlobKeys, UfopJobFailure, UfopJobData, UfopJobResult } from './ufop-job';
@@ -27,6 +30,8 @@ export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Red
 export class UfopQueueWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger('UfopQueue');
   private readonly keys: UfopBlobKeys;
+  private running = 0;
+  private processing = false;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -40,16 +45,45 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     if (this.options.mode !== 'queue' || this.options.role === 'web' || !this.queue) return;
     const concurrency = this.options.concurrency;
     // The promise settles only when the queue closes: errors while running are reported as 'error' events.
-    this.queue.process('*', concurrency, (job: Job<UfopJobData>) => this.run(job)).catch((error: Error) => {
+    this.processing = true;
+    // Each job runs in a request context carrying the web request's id: every log line it writes has it.
+    const handle = (job: Job<UfopJobData>) =>
+      runInContext(new UfopRequestContext(job.data.reqid ?? newRequestId()), () => this.run(job));
+    this.queue.process('*', concurrency, handle).catch((error: Error) => {
       this.logger.error(`worker stopped: ${error.message}`);
     });
     this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
   }
 
+  /** This process's job slots (for the metrics), when it runs jobs. */
+  get slots(): UfopSlots | undefined {
+    if (!this.processing) return undefined;
+    return { limit: this.options.concurrency, active: this.running, queued: 0 };
+  }
+
   /** Runs one job: its failure reason carries the status and message the client will see. */
   async run(job: Job<UfopJobData>): Promise<UfopJobResult> {
+    this.running++;
+    const started = nowMs();
+    let status = 500;
+    try {
+      const result = await this.runJob(job);
+      status = result.status;
+      return result;
+    } catch (error) {
+      if (error instanceof UfopJobFailure) status = (JSON.parse(error.message) as { status: number }).status;
+      throw error;
+    } finally {
+      this.running--;
+      // The worker's access-log line: with the web tier's line (same reqid) it tells where the time went.
+      this.logger.log(`job ${job.id} cmd=${job.data.input.cmd} status=${status} ms=${(nowMs() - started).toFixed(1)}`);
+    }
+  }
+
+  private async runJob(job: Job<UfopJobData>): Promise<UfopJobResult> {
     const { data } = job;
+    const startedAt = nowMs();
     const jobId = String(job.id);
     const configured = this.options.handlerTimeoutMs;
     const remaining = Math.min(data.deadline - Date.now(), configured);
@@ -76,7 +110,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
           this.logger.warn(`job ${jobId}: output not stored: ${error.message}`);
         });
       }
-      return { status: response.status, headers: response.headers, size: bytes.length };
+      return { status: response.status, headers: response.headers, size: bytes.length, startedAt };
     } catch (error) {
       if (error instanceof UfopJobFailure) throw error;
       const { status, message, unexpected } = toErrorBody(error);

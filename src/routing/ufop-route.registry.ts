@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UfopHandlerDefinition } from '../interfaces/ufop-handler-definition.interface';
+import { ADMIN_PREFIX, reservedRouteMessage } from '../admin/ufop-admin.messages';
 import { duplicateRouteMessage } from '../ufop.messages';
 import { compareRoutes } from './ufop-route';
 
@@ -19,6 +20,9 @@ export class UfopRouteRegistry {
   private ordered: UfopHandlerDefinition[] = [];
 
   add(handler: UfopHandlerDefinition): void {
+    if (isReserved(handler)) {
+      throw new Error(reservedRouteMessage(`${handler.className}.${handler.methodName}()`, String(handler.route.pattern)));
+    }
     const clash = this.ordered.find((other) => other.route.signature === handler.route.signature);
     if (clash) throw new Error(duplicateRouteMessage(clash, handler));
     let id = handler.id;
@@ -44,4 +48,11 @@ export class UfopRouteRegistry {
   all(): readonly UfopHandlerDefinition[] {
     return this.ordered;
   }
+}
+
+/** `_ufop/…` belongs to the framework's operator commands; a user route there would shadow or be shadowed by them. */
+function isReserved(handler: UfopHandlerDefinition): boolean {
+  const { pattern } = handler.route;
+  const text = pattern instanceof RegExp ? pattern.source.replace(/^\^/, '') : pattern.replace(/^\/+/, '');
+  return text === ADMIN_PREFIX || text.startsWith(`${ADMIN_PREFIX}/`) || text.startsWith(`${ADMIN_PREFIX}\\/`);
 }
