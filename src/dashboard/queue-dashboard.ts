@@ -55,16 +55,17 @@ export class UfopQueueDashboard implements OnApplicationBootstrap, OnApplication
 
 /** bull-board's Express app for one queue, loaded lazily (optional peer dependency). */
 function boardHandler(queue: Queue): RequestListener {
-  const api = load<typeof import('@bull-board/api')>('@bull-board/api');
-  const { BullAdapter } = load<typeof import('@bull-board/api/bullAdapter')>('@bull-board/api/bullAdapter');
-  const { ExpressAdapter } = load<typeof import('@bull-board/express')>('@bull-board/express');
+  const api = loadOptionalPeer<typeof import('@bull-board/api')>('@bull-board/api');
+  const { BullAdapter } = loadOptionalPeer<typeof import('@bull-board/api/bullAdapter')>('@bull-board/api/bullAdapter');
+  const { ExpressAdapter } = loadOptionalPeer<typeof import('@bull-board/express')>('@bull-board/express');
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('');
   api.createBullBoard({ queues: [new BullAdapter(queue, { readOnlyMode: false })], serverAdapter });
   return serverAdapter.getRouter() as RequestListener;
 }
 
-function load<T>(name: string): T {
+/** `require(name)`, or an error that says how to install it when it is not installed. */
+export function loadOptionalPeer<T>(name: string): T {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(name) as T;
