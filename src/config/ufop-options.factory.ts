@@ -60,11 +60,7 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
     dashboardPort: explicit.dashboardPort ?? intVar(env, 'UFOP_DASHBOARD_PORT', 0),
     dashboardUser: explicit.dashboardUser ?? nonEmpty(env('UFOP_DASHBOARD_USER')),
     dashboardPassword: explicit.dashboardPassword ?? nonEmpty(env('UFOP_DASHBOARD_PASSWORD')),
-    logFormat: explicit.logFormat ?? oneOf(env, 'UFOP_LOG_FORMAT', ['text', 'json'] as const) ?? 'text',
-    logLevel: explicit.logLevel ?? logLevelVar(env) ?? 'log',
-    logDir: explicit.logDir ?? nonEmpty(env('UFOP_LOG_DIR')),
-    logMaxBytes: explicit.logMaxBytes ?? intVar(env, 'UFOP_LOG_MAX_BYTES', MIN_LOG_MAX_BYTES) ?? DEFAULT_LOG_MAX_BYTES,
-    logFiles: explicit.logFiles ?? intVar(env, 'UFOP_LOG_FILES') ?? DEFAULT_LOG_FILES,
+    ...resolveLogOptions(explicit, env),
   };
   for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
     if (port !== undefined && (port < 0 || port > 65535)) throw new Error(`Invalid ${name} ${port}: expected 0..65535`);
@@ -80,6 +76,23 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
     throw new Error('UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not: the dashboard never runs without basic auth');
   }
   return options;
+}
+
+export type UfopLogOptions = Pick<UfopOptions, 'logFormat' | 'logLevel' | 'logDir' | 'logMaxBytes' | 'logFiles'>;
+
+/**
+ * The log settings alone: the logger exists before the module (and the supervisor has no module), and a bad
+ * unrelated variable must be reported by the processes, not stop the logger that would report it.
+ */
+export function resolveLogOptions(explicit: UfopModuleOptions = {}, source: EnvSource = process.env): UfopLogOptions {
+  const env: Env = typeof source === 'function' ? source : (name) => source[name];
+  return {
+    logFormat: explicit.logFormat ?? oneOf(env, 'UFOP_LOG_FORMAT', ['text', 'json'] as const) ?? 'text',
+    logLevel: explicit.logLevel ?? logLevelVar(env) ?? 'log',
+    logDir: explicit.logDir ?? nonEmpty(env('UFOP_LOG_DIR')),
+    logMaxBytes: explicit.logMaxBytes ?? intVar(env, 'UFOP_LOG_MAX_BYTES', MIN_LOG_MAX_BYTES) ?? DEFAULT_LOG_MAX_BYTES,
+    logFiles: explicit.logFiles ?? intVar(env, 'UFOP_LOG_FILES') ?? DEFAULT_LOG_FILES,
+  };
 }
 
 /** Smaller files would rotate on nearly every line. */

@@ -1,6 +1,6 @@
 import { ConsoleLogger, ConsoleLoggerOptions, LogLevel } from '@nestjs/common';
 import { inspect } from 'node:util';
-import { resolveUfopOptions } from '../config/ufop-options.factory';
+import { resolveLogOptions } from '../config/ufop-options.factory';
 import { UfopLogFormat, UfopLogLevel } from '../interfaces/ufop-options.interface';
 import { ufopContext } from '../observability/request-context';
 import { logFilePath } from './log-file';
@@ -101,7 +101,7 @@ function plain(message: unknown): string {
  * `worker/worker.log` for `UFOP_ROLE=worker`) when `UFOP_LOG_DIR` is set.
  */
 export function createUfopLogger(env: Record<string, string | undefined> = process.env): UfopLogger {
-  const options = resolveUfopOptions({}, env);
+  const options = resolveLogOptions({}, env);
   return new UfopLogger({
     file: logFilePath(env),
     maxBytes: options.logMaxBytes,
