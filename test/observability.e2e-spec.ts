@@ -41,6 +41,7 @@ describe('observability (inline mode, in process)', () => {
     expect((await post(server.baseUrl, { cmd: 'demo/nothing/here' })).status).toBe(404);
     expect((await post(server.baseUrl, { cmd: 'demo/nor/this' })).status).toBe(404);
     expect((await post(server.baseUrl, {})).status).toBe(400); // no cmd
+    expect((await post(server.baseUrl, { cmd: 'demo/thumb/wide' })).status).toBe(400); // a route, args refused
     expect((await post(server.baseUrl, { cmd: 'demo/fixture/crash' })).status).toBe(500);
 
     const text = await scrape();
@@ -49,9 +50,10 @@ describe('observability (inline mode, in process)', () => {
       '{route="echo",status="200"}': 1,
       '{route="none",status="404"}': 2,
       '{route="none",status="400"}': 1,
+      '{route="thumb/:width/:height?",status="400"}': 1,
       '{route="fixture/crash",status="500"}': 1,
     });
-    expect(samples(text, 'ufop_request_duration_seconds_count')).toEqual({ '': 8 });
+    expect(samples(text, 'ufop_request_duration_seconds_count')).toEqual({ '': 9 });
     // Every request that reached a stage is timed there: the crash has input and queue and process... but no
     // process end (the handler threw), and nothing was written after processing.
     expect(samples(text, 'ufop_request_span_duration_seconds_count')).toEqual({

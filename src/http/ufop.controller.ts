@@ -80,7 +80,6 @@ export class UfopController {
     if (admin) return send(res, admin, ''); // [obs]
     // Route and validate before reading a byte of input: a bad cmd costs nothing.
     const { handler, params, args } = await this.dispatcher.route(cmd.command, cmd.raw);
-    ufopContext()?.setRoute(handler.route.pattern); // [obs]
     const url = firstValue(source.url);
     if (url !== undefined && typeof url !== 'string') throw new UfopBadRequestError('url must be a string');
 
