@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { post } from './support/protocol.suite';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { freePort } from './support/cli-process';
 import { UfopProcess } from './support/ufop-process';
 
 const TOKEN = 'logs-admin-token-0123456789';
@@ -25,8 +26,11 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
   let logDir: string;
   let web: UfopProcess;
   let worker: UfopProcess;
+  let workerMetrics: string;
 
   beforeAll(async () => {
+    const metricsPort = await freePort();
+    workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     redis = await useTestRedis();
     prefix = uniquePrefix('obs-logs');
     logDir = mkdtempSync(join(tmpdir(), 'ufop-obs-logs-'));
@@ -39,7 +43,10 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
       UFOP_LOG_FORMAT: 'json',
       UFOP_ADMIN_TOKEN: TOKEN,
     });
-    [web, worker] = await Promise.all([UfopProcess.start(env('web')), UfopProcess.start(env('worker'))]);
+    [web, worker] = await Promise.all([
+      UfopProcess.start(env('web')),
+      UfopProcess.start({ ...env('worker'), UFOP_METRICS_PORT: String(metricsPort), UFOP_CONCURRENCY: '2' }),
+    ]);
   }, 120_000);
 
   afterAll(async () => {
@@ -77,6 +84,15 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
     expect(access[0].message).toMatch(/^route=hello\/:name\? status=200 in=0 out=11 ms=[\d.]+ input=[\d.]+ queue=[\d.]+ process=[\d.]+ output=[\d.]+$/);
     // The boot log lists the handlers, route → Class.method.
     expect(serverLines.map((line) => line.message)).toContain('mapped "hello/:name?" → DemoHandler.hello');
+  });
+
+  it('a worker\'s scrape shows its job slots and Bull\'s job counts', async () => {
+    const text = await (await fetch(workerMetrics)).text();
+    expect(text).toMatch(/^ufop_handler_slots 2$/m);
+    expect(text).toMatch(/^ufop_handler_slots_busy 0$/m);
+    for (const state of ['waiting', 'active', 'delayed', 'failed']) {
+      expect(text).toMatch(new RegExp(`^ufop_queue_jobs\\{state="${state}"\\} 0$`, 'm'));
+    }
   });
 
   it('_ufop/logs returns the lines of a given reqid, from the web or the worker files, with the token only', async () => {
