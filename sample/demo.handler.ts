@@ -16,9 +16,12 @@ export class DemoHandler {
     return { msg: 'hello world', content_type: input.contentType };
   }
 
-  /** `demo/echo` → the input bytes, with the input's own type. */
+  /**
+   * `demo/echo` → the input bytes, with the input's own type. Streamed: an input larger than memory (kept in a temp
+   * file) goes back without ever being loaded whole; a small one is sent as the bytes it already is.
+   */
   @UfopHandler('echo')
   echo(input: UfopInput): UfopResult {
-    return UfopResult.of(input.body, input.contentType);
+    return UfopResult.of(input.stream(), input.contentType);
   }
 }

@@ -10,6 +10,7 @@ import { createUfopLogger } from './logging/ufop.logger';
 import { UfopOptions } from './interfaces/ufop-options.interface';
 import { UfopStartupError } from './queue/redis-connection';
 import { UFOP_CONFIG } from './ufop.constants';
+import { applyServerLimits } from './http/server-limits';
 
 /** The root module of an application, as `NestFactory.create` takes it. */
 export type EntryModule = Parameters<typeof NestFactory.create>[0];
@@ -30,6 +31,8 @@ export class UfopFactory {
     app.getHttpAdapter().getInstance().disable?.('x-powered-by');
     // Handlers are discovered in onModuleInit: initialise now so a route conflict fails here, not at listen().
     await app.init();
+    // Timeouts, the connection cap and deferred `100 Continue`: what a client can hold of this process.
+    applyServerLimits(app.getHttpServer(), app.get<UfopOptions>(UFOP_CONFIG));
     return app;
   }
 

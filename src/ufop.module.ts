@@ -9,6 +9,7 @@ import { UfopDispatcher } from './execution/ufop.dispatcher';
 import { UfopHealthService } from './http/health.service';
 import { UfopController } from './http/ufop.controller';
 import { SourceFetcher } from './input/source.fetcher';
+import { UfopAdmission } from './resources/ufop-admission.service';
 import { UfopExecutor } from './interfaces/ufop-executor.interface';
 import { UfopModuleOptions, UfopOptions } from './interfaces/ufop-options.interface';
 import { UfopRouteRegistry } from './routing/ufop-route.registry';
@@ -69,6 +70,7 @@ const executorProvider: Provider = {
     UfopDispatcher,
     InlineExecutor,
     SourceFetcher,
+    UfopAdmission,
     UfopHealthService,
     UfopQueueWorker,
     UfopMetrics,

@@ -7,7 +7,18 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_WAITING,
   DEFAULT_PORT,
+  DEFAULT_SPILL_BYTES,
+  DEFAULT_INFLIGHT_MEMORY_SHARE,
+  DEFAULT_DISK_SHARE,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
 } from '../ufop.constants';
+import { statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { instanceMemoryBytes } from './memory-size';
 import {
   DEFAULT_KEEP_COMPLETED_JOBS,
   DEFAULT_KEEP_FAILED_JOBS,
@@ -23,13 +34,44 @@ import { UfopLogLevel, UfopModuleOptions, UfopOptions, UfopRole } from '../inter
 export type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
 type Env = (name: string) => string | undefined;
 
+/** What the machine has, for the defaults derived from it; tests pass fixed values. */
+export interface MachineProbe {
+  /** The instance's memory: FLAVOR, else the cgroup limit, else total memory. */
+  memoryBytes(env: Record<string, string | undefined>): number;
+  /** Free bytes of the filesystem holding `dir`, or undefined when it cannot be read. */
+  freeDiskBytes(dir: string): number | undefined;
+}
+
+export const systemProbe: MachineProbe = {
+  memoryBytes: (env) => instanceMemoryBytes(env),
+  freeDiskBytes: (dir) => {
+    try {
+      const stats = statfsSync(dir);
+      return stats.bavail * stats.bsize;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** The smallest default budgets: below these a process could not take one ordinary image. */
+const MIN_DEFAULT_INFLIGHT_BYTES = 32 * 1024 * 1024;
+const MIN_DEFAULT_DISK_BYTES = 256 * 1024 * 1024;
+
 /**
  * Resolves the options from explicit values, then the environment, then defaults.
  * Pure, so that every rule here is unit-tested; a bad value stops the boot with the variable's name.
  */
-export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: EnvSource = process.env): UfopOptions {
+export function resolveUfopOptions(
+  explicit: UfopModuleOptions = {},
+  source: EnvSource = process.env,
+  probe: MachineProbe = systemProbe,
+): UfopOptions {
   const env: Env = typeof source === 'function' ? source : (name) => source[name];
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
+  // Budgets are per process: runserver and runworker tell each process how many of them share the instance.
+  const processes = intVar(env, 'UFOP_PROCESSES') ?? 1;
+  const tmpDir = explicit.tmpDir ?? nonEmpty(env('UFOP_TMP_DIR')) ?? tmpdir();
   const options: UfopOptions = {
     port: explicit.port ?? intVar(env, 'PORT', 0) ?? intVar(env, 'PORT_HTTP', 0) ?? DEFAULT_PORT,
     mode: explicit.mode ?? oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl ? 'queue' : 'inline'),
@@ -61,6 +103,25 @@ export function resolveUfopOptions(explicit: UfopModuleOptions = {}, source: Env
     dashboardUser: explicit.dashboardUser ?? nonEmpty(env('UFOP_DASHBOARD_USER')),
     dashboardPassword: explicit.dashboardPassword ?? nonEmpty(env('UFOP_DASHBOARD_PASSWORD')),
     ...resolveLogOptions(explicit, env),
+    maxInflightBytes:
+      explicit.maxInflightBytes ??
+      intVar(env, 'UFOP_MAX_INFLIGHT_BYTES') ??
+      Math.max(
+        MIN_DEFAULT_INFLIGHT_BYTES,
+        Math.floor((probe.memoryBytes({ FLAVOR: env('FLAVOR') }) * DEFAULT_INFLIGHT_MEMORY_SHARE) / processes),
+      ),
+    spillBytes: explicit.spillBytes ?? intVar(env, 'UFOP_SPILL_BYTES', 0) ?? DEFAULT_SPILL_BYTES,
+    tmpDir,
+    maxDiskBytes:
+      explicit.maxDiskBytes ??
+      intVar(env, 'UFOP_MAX_DISK_BYTES') ??
+      Math.max(MIN_DEFAULT_DISK_BYTES, Math.floor(((probe.freeDiskBytes(tmpDir) ?? 0) * DEFAULT_DISK_SHARE) / processes)),
+    headersTimeoutMs: explicit.headersTimeoutMs ?? intVar(env, 'UFOP_HEADERS_TIMEOUT_MS') ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: explicit.bodyTimeoutMs ?? intVar(env, 'UFOP_BODY_TIMEOUT_MS') ?? DEFAULT_BODY_TIMEOUT_MS,
+    keepAliveTimeoutMs:
+      explicit.keepAliveTimeoutMs ?? intVar(env, 'UFOP_KEEPALIVE_TIMEOUT_MS') ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+    idleTimeoutMs: explicit.idleTimeoutMs ?? intVar(env, 'UFOP_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxConnections: explicit.maxConnections ?? intVar(env, 'UFOP_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
   };
   for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
     if (port !== undefined && (port < 0 || port > 65535)) throw new Error(`Invalid ${name} ${port}: expected 0..65535`);

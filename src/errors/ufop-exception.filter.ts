@@ -1,11 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { toErrorBody } from './error-body';
+import { UfopUnavailableError } from './ufop.errors';
+import { discardRest } from '../http/request-drain';
 
 /**
  * Answers every error as `{"error": message}` with its status. Unknown errors become a 500 with a generic
- * message and their stack goes to the log only. When the request body was not read to its end (413, or a
- * failure before reading), the connection is closed rather than left with bytes nobody will read.
+ * message and their stack goes to the log only. A 503 that says when to come back carries `Retry-After`. When the
+ * request body was not read to its end (413, 503, 408, or a failure before reading), the answer is sent first and
+ * the rest of the body is then read and discarded, within bounds, so that the client can read that answer.
  */
 @Catch()
 export class UfopExceptionFilter implements ExceptionFilter {
@@ -26,7 +29,10 @@ export class UfopExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    if (!req.complete) res.setHeader('connection', 'close');
+    if (exception instanceof UfopUnavailableError && exception.retryAfterSeconds !== undefined) {
+      res.setHeader('retry-after', String(exception.retryAfterSeconds));
+    }
     res.status(status).json({ error: message });
+    discardRest(req);
   }
 }

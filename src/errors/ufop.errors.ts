@@ -51,8 +51,19 @@ export class UfopTimeoutError extends UfopError {
   }
 }
 
+/** 503: the service cannot take the request now. With `retryAfterSeconds`, the answer carries `Retry-After`. */
 export class UfopUnavailableError extends UfopError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(HttpStatus.SERVICE_UNAVAILABLE, message);
+  }
+}
+
+/** 408: the client did not send its request (body included) in time. */
+export class UfopRequestTimeoutError extends UfopError {
+  constructor(message: string) {
+    super(HttpStatus.REQUEST_TIMEOUT, message);
   }
 }

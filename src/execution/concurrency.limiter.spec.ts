@@ -48,14 +48,33 @@ describe('ConcurrencyLimiter', () => {
     let gaveUp = false;
     const ran: string[] = [];
     const first = limiter.run(() => g.opened);
-    void limiter.run(async () => { ran.push('abandoned'); }, () => gaveUp);
+    const abandoned = limiter.run(async () => { ran.push('abandoned'); }, () => gaveUp).catch((error: Error) => error.message);
     const third = limiter.run(async () => { ran.push('third'); });
     gaveUp = true;
     g.open();
     await first;
     await third;
     expect(ran).toEqual(['third']);
+    expect(await abandoned).toMatch(/gave up/);
     expect([limiter.active, limiter.queued]).toEqual([0, 0]);
+  });
+
+  it('admits before the work is known: places count against the waiting list, and refusals carry Retry-After', async () => {
+    const limiter = new ConcurrencyLimiter(1, 1);
+    const reading = [limiter.admit(), limiter.admit()];
+    expect([limiter.active, limiter.queued]).toEqual([0, 2]);
+    expect(() => limiter.admit()).toThrow(expect.objectContaining({ status: 503, retryAfterSeconds: 1 }));
+    const g = gate();
+    const first = reading[0].run(() => g.opened);
+    const second = reading[1].run(async () => 'second');
+    await tick();
+    expect([limiter.active, limiter.queued]).toEqual([1, 1]);
+    g.open();
+    await first;
+    expect(await second).toBe('second');
+    reading.forEach((place) => { place.release(); place.release(); });
+    expect([limiter.active, limiter.queued]).toEqual([0, 0]);
+    expect(() => limiter.admit().release()).not.toThrow();
   });
 
   it('frees the slot when a call fails', async () => {

@@ -1,20 +1,31 @@
 import { AsyncResource } from 'node:async_hooks';
 import { UfopUnavailableError } from '../errors/ufop.errors';
+import { tooBusyMessage } from '../resources/resource.messages';
+import { RETRY_AFTER_SECONDS } from '../ufop.constants';
 
-export const tooBusyMessage = (running: number, waiting: number) =>
-  `too busy: ${running} handlers running and ${waiting} requests waiting; try again later`;
+export { tooBusyMessage };
 
 interface Waiter {
   start(): void;
 }
 
+/** A request's place among the `limit + maxWaiting` that one process takes in: reading its input, waiting, or running. */
+export interface LimiterPlace {
+  /** Runs `work` in a handler slot, waiting for one in arrival order. */
+  run<T>(work: () => Promise<T>, cancelled?: () => boolean): Promise<T>;
+  /** Gives the place back (idempotent): the request is over. */
+  release(): void;
+}
+
 /**
- * Bounds how many handlers run at once in this process (imgproxy-style): past `limit`, calls wait in FIFO order;
- * past `maxWaiting` waiting calls, a new one is refused at once with 503 rather than pile up in memory.
- * A waiting call whose request has given up (`cancelled()` is true when its turn comes) is skipped.
+ * Bounds how many handlers run at once in this process (imgproxy-style). A request is admitted *before* its body
+ * is read: it takes one of `limit + maxWaiting` places or is refused at once with 503 + Retry-After, so a burst of
+ * uploads is never read into memory only to be refused. Admitted requests then wait for one of `limit` slots in
+ * FIFO order; one whose request has given up (`cancelled()` is true when its turn comes) is skipped.
  */
 export class ConcurrencyLimiter {
   private running = 0;
+  private places = 0;
   private readonly waiting: Waiter[] = [];
 
   constructor(
@@ -26,21 +37,50 @@ export class ConcurrencyLimiter {
     return this.running;
   }
 
+  /** Admitted requests not running a handler: reading their input or waiting for a slot. */
   get queued(): number {
-    return this.waiting.length;
+    return this.places - this.running;
   }
 
-  run<T>(work: () => Promise<T>, cancelled: () => boolean = () => false): Promise<T> {
-    if (this.running < this.limit) return this.start(work);
-    if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(new UfopUnavailableError(tooBusyMessage(this.running, this.waiting.length)));
+  /** Takes a place or throws 503. */
+  admit(): LimiterPlace {
+    if (this.places >= this.limit + this.maxWaiting) {
+      throw new UfopUnavailableError(tooBusyMessage(this.running, this.places - this.running), RETRY_AFTER_SECONDS);
     }
+    this.places++;
+    let held = true;
+    return {
+      run: (work, cancelled = () => false) => this.runInSlot(work, cancelled),
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.places--;
+      },
+    };
+  }
+
+  /** Admits and runs in one step, for calls that have no input to read first (the CLI, the testing helper). */
+  async run<T>(work: () => Promise<T>, cancelled: () => boolean = () => false): Promise<T> {
+    const place = this.admit();
+    try {
+      return await place.run(work, cancelled);
+    } finally {
+      place.release();
+    }
+  }
+
+  private runInSlot<T>(work: () => Promise<T>, cancelled: () => boolean): Promise<T> {
+    if (this.running < this.limit && this.waiting.length === 0) return this.start(work);
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({
         // [obs] bound to the waiting request's async context: the call that frees the slot belongs to another
         // request, whose request id (AsyncLocalStorage) the handler's log lines would otherwise carry.
         start: AsyncResource.bind(() => {
-          if (cancelled()) return this.next();
+          // Settled, so that whoever holds the place can release it; nobody is waiting for the answer any more.
+          if (cancelled()) {
+            reject(new Error('the request gave up while waiting for a handler slot'));
+            return this.next();
+          }
           this.start(work).then(resolve, reject);
         }),
       });

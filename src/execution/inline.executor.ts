@@ -4,7 +4,7 @@ import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interf
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
 import { UFOP_CONFIG } from '../ufop.constants';
-import { ConcurrencyLimiter } from './concurrency.limiter';
+import { UfopAdmission } from '../resources/ufop-admission.service';
 import { UfopDispatcher } from './ufop.dispatcher';
 import { UfopSlots } from '../interfaces/ufop-slots.interface'; // [obs]
 import { ufopContext } from '../observability/request-context'; // [obs]
@@ -17,26 +17,27 @@ export const handlerTimeoutMessage = (ms: number) => `handler did not finish wit
  */
 @Injectable()
 export class InlineExecutor implements UfopExecutor {
-  private readonly limiter: ConcurrencyLimiter;
-
   constructor(
     private readonly dispatcher: UfopDispatcher,
+    private readonly admission: UfopAdmission,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
-  ) {
-    this.limiter = new ConcurrencyLimiter(options.concurrency, options.maxWaiting);
-  }
+  ) {}
 
   /** [obs] Read by the `ufop_handler_slots*` gauges. */
   get slots(): UfopSlots {
-    return this.limiter;
+    return this.admission.limiter;
   }
 
   execute(invocation: UfopInvocation): Promise<UfopResponse> {
     let expired = false;
-    const work = this.limiter.run(() => {
+    const call = () => {
       ufopContext()?.mark('queue'); // [obs] a slot is ours: the wait is over
       return this.dispatcher.invoke(invocation);
-    }, () => expired);
+    };
+    // A request admitted over HTTP holds its place already; other callers (the CLI, tests) take one here.
+    const work = invocation.place
+      ? invocation.place.run(call, () => expired)
+      : this.admission.limiter.run(call, () => expired);
     return withTimeout(work, this.options.handlerTimeoutMs, () => (expired = true));
   }
 }

@@ -1,15 +1,19 @@
 import { All, Controller, Get, Header, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { UfopBadRequestError, UfopError } from '../errors/ufop.errors';
+import { UfopBadRequestError } from '../errors/ufop.errors';
+import { UfopError } from '../errors/ufop.errors';
 import { UfopExceptionFilter } from '../errors/ufop-exception.filter';
-import { readBody } from '../input/body.reader';
+import { declaredLength, readBody } from '../input/body.reader';
+import { InputSink, StoredInput } from '../input/input.sink';
 import { decodeQiniuHeaders } from '../input/qiniu-headers';
 import { SourceFetcher } from '../input/source.fetcher';
 import { UfopInput } from '../input/ufop-input';
 import { UfopExecutor } from '../interfaces/ufop-executor.interface';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
+import { AdmittedRequest, UfopAdmission } from '../resources/ufop-admission.service';
+import { UNBOUNDED_RESERVATION } from '../resources/input.reservation';
 import { parseCmd } from '../routing/ufop-cmd.parser';
 import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
@@ -27,6 +31,10 @@ interface SourceRequest {
   cmd: unknown;
   url?: unknown;
   contentType?: string;
+  /** Bytes the body will bring (Content-Length), reserved on admission; undefined when unknown or when the body is not the input. */
+  declared?: number;
+  /** Reads the body as the input; absent when the input is not the body (`/uop`). */
+  readBody?: (admitted: AdmittedRequest) => Promise<StoredInput>;
 }
 
 /** Qiniu's contract: `POST /handler?cmd=…[&url=…]`, `GET /health`, and the legacy `POST /uop`. */
@@ -37,6 +45,7 @@ export class UfopController {
     private readonly dispatcher: UfopDispatcher,
     private readonly fetcher: SourceFetcher,
     private readonly health: UfopHealthService,
+    private readonly admission: UfopAdmission,
     @Inject(UFOP_EXECUTOR) private readonly executor: UfopExecutor,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
     private readonly admin: UfopAdminService, // [obs]
@@ -48,21 +57,24 @@ export class UfopController {
       res.setHeader('allow', 'POST');
       throw new UfopError(405, `method ${req.method} not allowed on /handler: use POST`);
     }
-    const contentType = req.headers['content-type'];
     const query = req.query; // a getter that parses the query string again on every read
-    await this.process(req, res, { cmd: query.cmd, url: query.url, contentType }, () =>
-      readBody(req, this.options.maxBodyBytes),
-    );
+    await this.process(req, res, {
+      cmd: query.cmd,
+      url: query.url,
+      contentType: req.headers['content-type'],
+      declared: query.url === undefined ? declaredLength(req) : undefined,
+      readBody: (admitted) => readBody(req, this.sinkOptions(admitted, this.options.maxBodyBytes)),
+    });
   }
 
   /** The deprecated `qufopctl` form: a JSON envelope naming the source by url. */
   @Post('uop')
   async legacy(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const envelope = parseEnvelope(await readBody(req, MAX_LEGACY_ENVELOPE_BYTES));
+    const envelope = parseEnvelope(await readEnvelope(req, this.options.bodyTimeoutMs));
     const src = (envelope.src ?? {}) as Record<string, unknown>;
     if (typeof src.url !== 'string') throw new UfopBadRequestError('legacy /uop request needs src.url');
     const mimetype = typeof src.mimetype === 'string' ? src.mimetype : undefined;
-    await this.process(req, res, { cmd: envelope.cmd, url: src.url, contentType: mimetype }, async () => Buffer.alloc(0));
+    await this.process(req, res, { cmd: envelope.cmd, url: src.url, contentType: mimetype });
   }
 
   @Get('health')
@@ -73,7 +85,7 @@ export class UfopController {
     return { status: 'ok' };
   }
 
-  private async process(req: Request, res: Response, source: SourceRequest, readInput: () => Promise<Buffer>): Promise<void> {
+  private async process(req: Request, res: Response, source: SourceRequest): Promise<void> {
     const started = performance.now();
     const cmd = parseCmd(firstValue(source.cmd), this.options.ufopName);
     const admin = await this.admin.tryAnswer(cmd); // [obs] operator commands: answered here, never routed or queued
@@ -83,28 +95,63 @@ export class UfopController {
     const url = firstValue(source.url);
     if (url !== undefined && typeof url !== 'string') throw new UfopBadRequestError('url must be a string');
 
-    const signal = requestSignal(res);
-    const loaded = url
-      ? await this.fetcher.fetch(url, signal())
-      : { body: await readInput(), contentType: source.contentType };
-    const fetched = performance.now();
-    ufopContext()?.inputDone(loaded.body.length); // [obs]
+    // Then admission, still before reading: a place and the declared bytes, or 503 + Retry-After now.
+    const admitted = this.admission.admit(source.declared);
+    try {
+      const signal = requestSignal(res);
+      const loaded = url
+        ? await this.fetcher.fetch(url, (declared) => new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }), signal())
+        : { stored: await (source.readBody?.(admitted) ?? emptyInput()), contentType: source.contentType };
+      const fetched = performance.now();
+      ufopContext()?.inputDone(loaded.stored.size); // [obs]
 
-    const input = new UfopInput({
-      body: loaded.body,
-      contentType: loaded.contentType ?? source.contentType,
-      cmd: cmd.raw,
-      command: cmd.command,
-      url,
-      qiniu: decodeQiniuHeaders(req.headers),
-      signal,
-    });
-    const response = await this.executor.execute({ handlerId: handler.id, params, args, input });
-    const processed = performance.now();
-    ufopContext()?.mark('process'); // [obs]
-    const timing = `input;dur=${(fetched - started).toFixed(1)}, process;dur=${(processed - fetched).toFixed(1)}`;
-    await send(res, response, timing);
+      const input = new UfopInput({
+        ...UfopInput.stored(loaded.stored),
+        contentType: loaded.contentType ?? source.contentType,
+        cmd: cmd.raw,
+        command: cmd.command,
+        url,
+        qiniu: decodeQiniuHeaders(req.headers),
+        signal,
+        temp: admitted.temp,
+      });
+      const response = await this.executor.execute({ handlerId: handler.id, params, args, input, place: admitted.place });
+      const processed = performance.now();
+      ufopContext()?.mark('process'); // [obs]
+      const timing = `input;dur=${(fetched - started).toFixed(1)}, process;dur=${(processed - fetched).toFixed(1)}`;
+      await send(res, response, timing);
+    } finally {
+      // Places, bytes and temp files are given back once the answer is sent (or the request failed): a streamed
+      // result may still be reading its input's temp file until then.
+      void admitted.release();
+    }
   }
+
+  private sinkOptions(admitted: AdmittedRequest, maxBytes: number) {
+    return {
+      maxBytes,
+      spillBytes: this.options.spillBytes,
+      reservation: admitted.reservation,
+      temp: admitted.temp,
+      countAllAsMemory: this.options.mode === 'queue',
+      timeoutMs: this.options.bodyTimeoutMs,
+    };
+  }
+}
+
+async function emptyInput(): Promise<StoredInput> {
+  return { buffer: Buffer.alloc(0), size: 0 };
+}
+
+/** The `/uop` envelope: small, always in memory, never counted (it only names a source). */
+async function readEnvelope(req: Request, timeoutMs: number): Promise<Buffer> {
+  const stored = await readBody(req, {
+    maxBytes: MAX_LEGACY_ENVELOPE_BYTES,
+    spillBytes: MAX_LEGACY_ENVELOPE_BYTES,
+    reservation: UNBOUNDED_RESERVATION,
+    timeoutMs,
+  });
+  return stored.buffer ?? Buffer.alloc(0);
 }
 
 /**

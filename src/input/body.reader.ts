@@ -1,54 +1,72 @@
 import { IncomingMessage } from 'node:http';
-import { UfopBadRequestError, UfopPayloadTooLargeError } from '../errors/ufop.errors';
+import { UfopBadRequestError, UfopRequestTimeoutError } from '../errors/ufop.errors';
+import { bodyTimeoutMessage } from '../resources/resource.messages';
+import { InputSink, InputSinkOptions, StoredInput, tooLargeMessage } from './input.sink';
+import { sendContinueIfExpected } from '../http/expect-continue';
 
-export const tooLargeMessage = (maxBytes: number) => `input is larger than the limit of ${maxBytes} bytes`;
+export { tooLargeMessage };
+
+export interface ReadBodyOptions extends Omit<InputSinkOptions, 'declared'> {
+  /** The whole body must arrive within this time; past it: 408. */
+  timeoutMs: number;
+}
+
+/** The request's Content-Length, when it has a valid one. */
+export function declaredLength(req: IncomingMessage): number | undefined {
+  const raw = req.headers['content-length'];
+  if (raw === undefined) return undefined;
+  const length = Number(raw);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
 
 /**
- * Reads a request body as raw bytes, up to `maxBytes`. A declared Content-Length over the cap is refused
- * before reading a byte; a stream that grows past it is paused at once, so the rest never reaches memory
- * (the error response closes the connection). With a Content-Length the bytes are copied once, into a
- * buffer of the right size, rather than gathered and concatenated.
+ * Reads a request body within the limits of `InputSink` (size cap, byte budgets, spill to a temp file) and a
+ * deadline (a body trickling in gets 408). A failure leaves the request paused with its listeners removed: the
+ * error answer then discards what is left (see `discardRest`), so the client can read that answer. `100 Continue`
+ * is sent here, only once the request has been routed and admitted: a request that will be refused is refused
+ * before the client sends its body.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined;
-  if (declared !== undefined && declared > maxBytes) {
-    return Promise.reject(new UfopPayloadTooLargeError(tooLargeMessage(maxBytes)));
+export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<StoredInput> {
+  let sink: InputSink;
+  try {
+    sink = new InputSink({ ...options, declared: declaredLength(req) });
+  } catch (error) {
+    return Promise.reject(error);
   }
-  return new Promise<Buffer>((resolve, reject) => {
-    const target = declared !== undefined && Number.isSafeInteger(declared) ? Buffer.allocUnsafe(declared) : undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
+  sendContinueIfExpected(req);
+  return new Promise<StoredInput>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => fail(new UfopRequestTimeoutError(bodyTimeoutMessage(options.timeoutMs))), options.timeoutMs);
 
     const cleanup = () => {
+      done = true;
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('aborted', onAborted);
     };
-    const fail = (error: Error) => {
+    const fail = (error: unknown) => {
+      if (done) return;
       cleanup();
       req.pause();
-      reject(error);
+      void sink.abort().finally(() => reject(error));
     };
     const onData = (chunk: Buffer) => {
-      if (received + chunk.length > maxBytes || (target && received + chunk.length > target.length)) {
-        return fail(
-          received + chunk.length > maxBytes
-            ? new UfopPayloadTooLargeError(tooLargeMessage(maxBytes))
-            : new UfopBadRequestError('request body is longer than its Content-Length'),
-        );
+      try {
+        const written = sink.write(chunk);
+        if (!written) return;
+        // Backpressure: the temp file takes the chunk before the socket is read further.
+        req.pause();
+        written.then(() => !done && req.resume(), fail);
+      } catch (error) {
+        fail(error);
       }
-      if (target) chunk.copy(target, received);
-      else chunks.push(chunk);
-      received += chunk.length;
     };
     const onEnd = () => {
+      if (done) return;
       cleanup();
-      if (target) {
-        if (received !== target.length) return reject(new UfopBadRequestError('request body is shorter than its Content-Length'));
-        return resolve(target);
-      }
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received));
+      sink.finish().then(resolve, reject);
     };
     const onError = (error: Error) => fail(new UfopBadRequestError(`could not read request body: ${error.message}`));
     const onAborted = () => fail(new UfopBadRequestError('request aborted by the client'));

@@ -12,13 +12,16 @@ import {
   UfopTimeoutError,
 } from '../errors/ufop.errors';
 import { classifyAddress, hostAllowed } from './address.classifier';
-import { tooLargeMessage } from './body.reader';
 import { AddressRefusedError, createGuardedLookup } from './guarded-lookup';
+import { InputSink, StoredInput, tooLargeMessage } from './input.sink';
 
 export interface FetchedSource {
-  body: Buffer;
+  stored: StoredInput;
   contentType?: string;
 }
+
+/** Makes the sink a download is written to, once its declared size (Content-Length) is known. */
+export type SinkFactory = (declared: number | undefined) => InputSink;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -42,11 +45,15 @@ export class SourceFetcher implements OnModuleDestroy {
     });
   }
 
-  async fetch(url: string, signal?: AbortSignal): Promise<FetchedSource> {
+  /**
+   * Downloads `url` into the sink that `sink` makes: memory, or a temp file for a large source, within the size cap
+   * and the process's byte budgets (a source that does not fit is a 413 or a 503 as soon as that is known).
+   */
+  async fetch(url: string, sink: SinkFactory, signal?: AbortSignal): Promise<FetchedSource> {
     const deadline = AbortSignal.timeout(this.options.fetchTimeoutMs);
     const combined = signal ? AbortSignal.any([deadline, signal]) : deadline;
     try {
-      return await this.follow(this.parse(url), combined);
+      return await this.follow(this.parse(url), sink, combined);
     } catch (error) {
       throw this.translate(error, deadline);
     }
@@ -56,7 +63,7 @@ export class SourceFetcher implements OnModuleDestroy {
     await this.agent.destroy();
   }
 
-  private async follow(start: URL, signal: AbortSignal): Promise<FetchedSource> {
+  private async follow(start: URL, makeSink: SinkFactory, signal: AbortSignal): Promise<FetchedSource> {
     let target = start;
     for (let redirects = 0; ; redirects++) {
       this.checkHost(target);
@@ -73,29 +80,29 @@ export class SourceFetcher implements OnModuleDestroy {
         await response.body.dump();
         throw new UfopBadGatewayError(`source download failed: ${target.host} answered ${response.statusCode}`);
       }
-      const declared = Number(response.headers['content-length']);
-      if (declared > this.options.maxBodyBytes) {
+      const length = Number(response.headers['content-length']);
+      const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+      if (declared !== undefined && declared > this.options.maxBodyBytes) {
         response.body.destroy();
         throw new UfopPayloadTooLargeError(tooLargeMessage(this.options.maxBodyBytes));
       }
-      const body = await this.readCapped(response.body);
+      const stored = await this.receive(response.body, makeSink, declared);
       const contentType = response.headers['content-type'];
-      return { body, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
+      return { stored, contentType: Array.isArray(contentType) ? contentType[0] : contentType };
     }
   }
 
-  private async readCapped(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    for await (const chunk of body) {
-      received += chunk.length;
-      if (received > this.options.maxBodyBytes) {
-        body.destroy();
-        throw new UfopPayloadTooLargeError(tooLargeMessage(this.options.maxBodyBytes));
-      }
-      chunks.push(chunk);
+  private async receive(body: Dispatcher.ResponseData['body'], makeSink: SinkFactory, declared?: number): Promise<StoredInput> {
+    let sink: InputSink | undefined;
+    try {
+      // A source whose Content-Length does not fit the budgets is refused before its body is read.
+      sink = makeSink(declared);
+      return await drainInto(body, sink);
+    } catch (error) {
+      body.destroy();
+      await sink?.abort();
+      throw error;
     }
-    return Buffer.concat(chunks, received);
   }
 
   private parse(raw: string, base?: URL): URL {
@@ -132,6 +139,37 @@ export class SourceFetcher implements OnModuleDestroy {
     const code = findCause(error, (e) => typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined;
     return new UfopBadGatewayError(`source download failed: ${code?.code ?? (error as Error)?.message ?? 'unknown error'}`);
   }
+}
+
+/**
+ * Reads a download into the sink without ever pausing undici's body stream. undici 7 (the line that runs on
+ * Node 20) crashes the whole process with an uncatchable assertion when the source closes its socket while the
+ * HTTP parser is paused by backpressure (nodejs/undici#5360, fixed in undici 8, which needs Node 22). So the body
+ * flows, and the sink writes its temp file synchronously (`syncWrites`): while it writes, the socket is not read,
+ * and TCP holds the source back instead.
+ */
+function drainInto(body: Dispatcher.ResponseData['body'], sink: InputSink): Promise<StoredInput> {
+  return new Promise<StoredInput>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.off('data', onData);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        sink.write(chunk);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    body.on('data', onData);
+    body.once('error', fail);
+    body.once('end', () => {
+      if (!failed) sink.finish().then(resolve, reject);
+    });
+  });
 }
 
 function findCause(error: unknown, test: (e: Error) => boolean): Error | undefined {

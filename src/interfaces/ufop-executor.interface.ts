@@ -1,6 +1,7 @@
 import { UfopInput } from '../input/ufop-input';
 import { UfopResponse } from '../output/ufop-response';
 import { UfopSlots } from './ufop-slots.interface';
+import type { LimiterPlace } from '../execution/concurrency.limiter';
 
 /** One call of a handler: which handler, with which raw args, on which input. */
 export interface UfopInvocation {
@@ -10,6 +11,8 @@ export interface UfopInvocation {
   /** The validated args, when they were validated in this process already (inline mode): saves a second pass. */
   args?: object;
   input: UfopInput;
+  /** Inline mode: the place this request took on admission, before its input was read; runs the handler in its slot. */
+  place?: LimiterPlace;
 }
 
 /**

@@ -68,6 +68,28 @@ export interface UfopOptions {
   logDir?: string;
   logMaxBytes: number;
   logFiles: number;
+  /**
+   * `UFOP_MAX_INFLIGHT_BYTES`: input bytes one process may hold in memory at once (in queue mode: in memory or
+   * parked in Redis). Default: a quarter of the instance's memory (FLAVOR, else the cgroup limit, else total
+   * memory) divided among the processes of `runserver`/`runworker`. Past it new requests get 503.
+   */
+  maxInflightBytes: number;
+  /** `UFOP_SPILL_BYTES`: inputs larger than this are kept in a temp file instead of memory. Default 8 MiB. */
+  spillBytes: number;
+  /** `UFOP_TMP_DIR`: where spilled inputs and handlers' temp files go. Default: the OS temp folder. */
+  tmpDir: string;
+  /** `UFOP_MAX_DISK_BYTES`: temp-file bytes one process may hold at once. Default: half the free space at boot, divided among processes. */
+  maxDiskBytes: number;
+  /** `UFOP_HEADERS_TIMEOUT_MS`: time a client has to send its request headers. Default 20000. */
+  headersTimeoutMs: number;
+  /** `UFOP_BODY_TIMEOUT_MS`: time a client has to send the whole body, once its headers are in; then 408. Default 60000. */
+  bodyTimeoutMs: number;
+  /** `UFOP_KEEPALIVE_TIMEOUT_MS`: an idle keep-alive connection is closed after this. Default 5000. */
+  keepAliveTimeoutMs: number;
+  /** `UFOP_IDLE_TIMEOUT_MS`: a connection silent this long (outside a handler's run) is closed. Default 60000. */
+  idleTimeoutMs: number;
+  /** `UFOP_MAX_CONNECTIONS`: open connections one process accepts. Default 1024. */
+  maxConnections: number;
 }
 
 export type UfopModuleOptions = Partial<UfopOptions>;

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { UfopResult, UfopResultBody } from './ufop-result';
 import { UfopResponse } from './ufop-response';
+import { BufferStream, knownSize } from './sized-stream';
 
 export const TEXT_TYPE = 'text/plain; charset=utf-8';
 export const BINARY_TYPE = 'application/octet-stream';
@@ -26,7 +27,14 @@ function encodeBody(value: UfopResultBody): UfopResponse {
   if (typeof value === 'string') return ok(TEXT_TYPE, Buffer.from(value, 'utf8'));
   if (Buffer.isBuffer(value)) return ok(BINARY_TYPE, value);
   if (value instanceof Uint8Array) return ok(BINARY_TYPE, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-  if (value instanceof Readable) return { status: 200, headers: { 'content-type': BINARY_TYPE }, body: value };
+  // A stream over bytes in memory (`input.stream()` of a small input) is sent as the bytes themselves.
+  if (value instanceof BufferStream && !value.readableDidRead) return ok(BINARY_TYPE, value.buffer);
+  if (value instanceof Readable) {
+    const size = knownSize(value);
+    const headers: Record<string, string> = { 'content-type': BINARY_TYPE };
+    if (size !== undefined) headers['content-length'] = String(size);
+    return { status: 200, headers, body: value };
+  }
   return ok(JSON_TYPE, Buffer.from(JSON.stringify(value)));
 }
 

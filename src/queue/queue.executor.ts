@@ -12,6 +12,7 @@ import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { redactRedisUrl } from './ufop-queue.options';
 import { decodeFailure, UfopBlobKeys, UfopJobData, UfopJobResult } from './ufop-job';
 import { isRedisReady, waitForRedis } from './redis-connection';
+import { RedisBlobStore } from './redis-blob.store';
 import { ufopContext } from '../observability/request-context'; // [obs]
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
@@ -35,6 +36,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly keys: UfopBlobKeys;
   private readonly blobTtlMs: number;
   private listening?: Promise<void>;
+  private blobs?: RedisBlobStore;
   private readonly onConnectionLost = () => this.failAll(new UfopUnavailableError(REDIS_LOST_MESSAGE));
 
   constructor(
@@ -101,7 +103,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         command: input.command,
         url: input.url,
         qiniu: input.qiniu,
-        size: input.body.length,
+        size: input.size,
       },
       deadline: Date.now() + timeoutMs,
       reqid: ufopContext()?.reqid, // [obs] the worker logs under the same id
@@ -118,13 +120,24 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     input.signal.addEventListener('abort', onAbort, { once: true });
     let cleaned = false;
     try {
-      // One connection, so Redis runs the SET before the job can be seen by any worker.
-      const stored =
-        data.input.size > 0 ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs) : undefined;
-      const added = this.queue.add(data, { jobId });
-      await Promise.all([stored, added]);
+      if (input.onDisk) {
+        // A large input goes up in pieces from its temp file, all of it before the job exists.
+        await this.blobStore().putStream(this.keys.input(jobId), input.stream());
+        await this.queue.add(data, { jobId });
+      } else {
+        // One connection, so Redis runs the SET before the job can be seen by any worker.
+        const stored =
+          data.input.size > 0 ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs) : undefined;
+        await Promise.all([stored, this.queue.add(data, { jobId })]);
+      }
       const result = await done;
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // [obs] the wait for a worker
+      if (result.size > this.options.spillBytes) {
+        // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
+        cleaned = true;
+        const body = this.blobStore().stream(this.keys.output(jobId), result.size, () => this.cleanUp(jobId, data.input.size > 0));
+        return { status: result.status, headers: { ...result.headers, 'content-length': String(result.size) }, body };
+      }
       const body = await this.takeOutput(jobId, result, data.input.size > 0);
       cleaned = true;
       return { status: result.status, headers: result.headers, body };
@@ -139,6 +152,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       input.signal.removeEventListener('abort', onAbort);
       if (!cleaned) this.cleanUp(jobId, data.input.size > 0);
     }
+  }
+
+  private blobStore(): RedisBlobStore {
+    this.blobs ??= new RedisBlobStore(this.client, this.blobTtlMs);
+    return this.blobs;
   }
 
   private isConnected(): boolean {

@@ -7,7 +7,6 @@ import { UfopTimeoutError } from '../errors/ufop.errors';
 import { handlerTimeoutMessage } from '../execution/inline.executor';
 import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UfopInput } from '../input/ufop-input';
-import { collectStream } from '../output/collect-stream';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopSlots } from '../interfaces/ufop-slots.interface';
 import { newRequestId } from '../observability/request-id';
@@ -15,6 +14,10 @@ import { nowMs, runInContext, UfopRequestContext } from '../observability/reques
 import { UFOP_CONFIG } from '../ufop.constants';
 import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
 import { encodeFailure, UfopBlobKeys, UfopJobFailure, UfopJobData, UfopJobResult } from './ufop-job';
+import { RedisBlobStore } from './redis-blob.store';
+import { UfopAdmission } from '../resources/ufop-admission.service';
+import { RequestTempFiles } from '../resources/temp-files';
+import { BufferStream } from '../output/sized-stream';
 
 const JOB_OVER = Object.freeze(new Error('the job is over'));
 
@@ -35,6 +38,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
+    private readonly admission: UfopAdmission,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
     @Optional() @InjectQueue(UFOP_QUEUE) private readonly queue?: Queue,
   ) {
@@ -89,12 +93,14 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     const remaining = Math.min(data.deadline - Date.now(), configured);
     if (remaining <= 0) throw encodeFailure(504, handlerTimeoutMessage(configured));
     const client = this.queue!.client as unknown as Redis;
+    const blobs = new RedisBlobStore(client, configured + BLOB_TTL_MARGIN_MS);
     const abort = new AbortController();
+    const temp = new RequestTempFiles(this.admission.ensureTempDir());
+    const inputKey = this.keys.input(jobId);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const body = data.input.size > 0 ? await client.getBuffer(this.keys.input(jobId)) : Buffer.alloc(0);
-      if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
-      const input = new UfopInput({ ...data.input, body, signal: abort.signal });
+      const stored = await this.takeInput(client, blobs, inputKey, data.input.size, temp);
+      const input = new UfopInput({ ...data.input, ...stored, signal: abort.signal, temp });
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new UfopTimeoutError(handlerTimeoutMessage(configured))), remaining);
       });
@@ -102,7 +108,17 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
         deadline,
       ]);
-      const bytes = Buffer.isBuffer(response.body) ? response.body : await collectStream(response.body);
+      // The input is no longer needed (the handler has answered): free its room in Redis before the output takes some.
+      if (data.input.size > 0) client.del(inputKey).catch(() => undefined);
+      let body = response.body;
+      if (body instanceof BufferStream && !body.readableDidRead) body = body.buffer;
+      if (!Buffer.isBuffer(body)) {
+        // A streamed result (a large file, say) goes up in pieces, never whole in this process's memory.
+        const size = await blobs.putStream(this.keys.output(jobId), body);
+        const { ['content-length']: _length, ...headers } = response.headers;
+        return { status: response.status, headers, size };
+      }
+      const bytes = body;
       if (bytes.length > 0) {
         // Not awaited: Bull marks the job completed on this same connection, so Redis runs the SET first, and the
         // web tier reads the output only after that event. Saves a round trip per job.
@@ -120,6 +136,27 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
       clearTimeout(timer);
       // As in inline mode: the request is over, a handler still running (past its deadline) should stop.
       abort.abort(JOB_OVER); // a shared reason: no DOMException built per job
+      void temp.cleanup();
     }
+  }
+
+  /** The job's input: small ones in memory; large ones copied piece by piece to a temp file of this worker. */
+  private async takeInput(
+    client: Redis,
+    blobs: RedisBlobStore,
+    key: string,
+    size: number,
+    temp: RequestTempFiles,
+  ): Promise<{ body: Buffer } | { file: { path: string; size: number } }> {
+    if (size === 0) return { body: Buffer.alloc(0) };
+    if (size <= this.options.spillBytes) {
+      const body = await client.getBuffer(key);
+      if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
+      return { body };
+    }
+    if ((await client.exists(key)) === 0) throw encodeFailure(503, INPUT_GONE_MESSAGE);
+    const path = temp.newPath('.in');
+    await blobs.toFile(key, size, path);
+    return { file: { path, size } };
   }
 }

@@ -47,6 +47,21 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id, while it runs (to read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** The keys matching `pattern` (KEYS: this server is the test's own). */
+  async keys(pattern: string): Promise<string[]> {
+    const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
+    try {
+      return (await client.keys(pattern)).sort();
+    } finally {
+      client.disconnect();
+    }
+  }
+
   static async start(port?: number): Promise<RedisServer> {
     const server = new RedisServer(port ?? (await freePort()));
     await server.start();

@@ -52,7 +52,8 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
   const supervisor = new ProcessSupervisor({
     exec,
     processes,
-    env,
+    // Each process sizes its memory and disk budgets as its share of the instance.
+    env: { UFOP_PROCESSES: String(processes), ...env },
     label: options.kind,
     logger,
     drainTimeoutMs: drain,

@@ -1,0 +1,76 @@
+import type { Redis } from 'ioredis';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { withKnownSize } from '../output/sized-stream';
+
+/** Large blobs move through Redis in pieces of this size: no Node process holds one whole, and no command is huge. */
+export const BLOB_PIECE_BYTES = 1024 * 1024;
+
+/**
+ * Binary values in Redis for queue mode's inputs and outputs. Small ones are one SET and one GET. Large ones (a
+ * spilled input, a streamed result) are written piece by piece (SET, then APPEND) from a stream, and read piece by
+ * piece (GETRANGE) into a stream or a file, so that a 200 MB input never sits whole in the memory of the web
+ * process or the worker. The bytes do sit whole in Redis, which is why the web process counts them against its
+ * budget (`UFOP_MAX_INFLIGHT_BYTES`).
+ */
+export class RedisBlobStore {
+  constructor(
+    private readonly client: Redis,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Stores bytes from a stream, in pieces; resolves with the number of bytes stored (0: nothing stored). */
+  async putStream(key: string, source: Readable): Promise<number> {
+    let size = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0) return;
+      const piece = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      if (size === 0) await this.client.set(key, piece, 'PX', this.ttlMs);
+      else await this.client.append(key, piece);
+      size += piece.length;
+    };
+    for await (const chunk of source) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= BLOB_PIECE_BYTES) await flush();
+    }
+    await flush();
+    return size;
+  }
+
+  /** A stream of a stored blob of `size` bytes, read piece by piece as it is consumed. */
+  stream(key: string, size: number, onEnd?: () => void): Readable {
+    let offset = 0;
+    const client = this.client;
+    const stream = new Readable({
+      async read() {
+        try {
+          if (offset >= size) {
+            this.push(null);
+            return;
+          }
+          const end = Math.min(offset + BLOB_PIECE_BYTES, size) - 1;
+          const piece = await client.getrangeBuffer(key, offset, end);
+          if (piece.length === 0) throw new Error('the blob expired before it was read to its end');
+          offset += piece.length;
+          this.push(piece);
+        } catch (error) {
+          this.destroy(error as Error);
+        }
+      },
+    });
+    if (onEnd) stream.once('close', onEnd);
+    return withKnownSize(stream, size);
+  }
+
+  /** Copies a stored blob to a file, piece by piece. */
+  async toFile(key: string, size: number, path: string): Promise<void> {
+    await pipeline(this.stream(key, size), createWriteStream(path, { mode: 0o600, flags: 'wx' }));
+  }
+}
