@@ -7,6 +7,6 @@ export interface UfopSlots {
   readonly limit: number;
   /** Handlers running now. */
   readonly active: number;
-  /** Requests waiting for a slot in this process. */
+  /** Requests admitted in this process that are not running a handler yet (reading input, or waiting for a slot). */
   readonly queued: number;
 }

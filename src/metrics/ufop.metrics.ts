@@ -85,7 +85,7 @@ export class UfopMetrics {
       });
     slotGauge(METRIC.slots, 'Handlers the processes may run at once', (s) => s.limit);
     slotGauge(METRIC.slotsBusy, 'Handlers running now', (s) => s.active);
-    slotGauge(METRIC.waiting, 'Requests waiting for a handler slot (inline mode)', (s) => s.queued);
+    slotGauge(METRIC.waiting, 'Requests admitted but not running a handler yet: reading their input or waiting for a slot (inline mode)', (s) => s.queued);
     if (options.mode === 'queue' && queue) this.watchQueue(queue);
   }
 
