@@ -32,11 +32,13 @@ export class UfopRequestContextMiddleware implements NestMiddleware {
 
     this.metrics.requestStarted();
     this.tracker.started();
+    const socketBytesBefore = req.socket.bytesWritten;
     let over = false;
     const end = () => {
       if (over) return;
       over = true;
       const endedAt = nowMs();
+      context.outputBytes = outputBytes(res, req.socket.bytesWritten - socketBytesBefore);
       // Output is the writing of the answer of a request that was processed; an early refusal has no output span.
       if (context.spans.process !== undefined) context.mark('output', endedAt);
       // 499 (nginx's convention): the client closed the connection before the answer was complete.
@@ -46,26 +48,18 @@ export class UfopRequestContextMiddleware implements NestMiddleware {
       runInContext(context, () => this.logger.log(accessLogLine(context, status, endedAt)));
       this.tracker.ended();
     };
-    countOutputBytes(res, context);
-    res.once('finish', end);
+    // 'close' comes last in every case (after 'finish' when the answer was complete): one listener is enough.
     res.once('close', end);
     runInContext(context, next);
   }
 }
 
-/** Counts the body bytes written, whatever writes them (a Buffer at once, a piped stream, the error filter). */
-function countOutputBytes(res: Response, context: UfopRequestContext): void {
-  const { write, end } = res;
-  const count = (chunk: unknown, encoding?: unknown) => {
-    if (typeof chunk === 'string') context.outputBytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number') context.outputBytes += (chunk as Uint8Array).byteLength;
-  };
-  res.write = function (this: Response, chunk: unknown, ...rest: unknown[]) {
-    count(chunk, rest[0]);
-    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as Response['write'];
-  res.end = function (this: Response, chunk?: unknown, ...rest: unknown[]) {
-    if (typeof chunk !== 'function') count(chunk, rest[0]);
-    return (end as (...args: unknown[]) => Response).call(this, chunk, ...rest);
-  } as Response['end'];
+/**
+ * The answer's size: its Content-Length (every buffered answer and error has one), else, for a streamed answer, the
+ * bytes written to the connection for it (headers and chunk framing included). Read once at the end: wrapping
+ * `write`/`end` to count would cost every answer a little for the rare streamed one.
+ */
+function outputBytes(res: Response, socketBytes: number): number {
+  const length = Number(res.getHeader('content-length'));
+  return Number.isFinite(length) ? length : Math.max(0, socketBytes);
 }

@@ -6,7 +6,7 @@ describe('request ids', () => {
     expect(requestId('AAsAAO8xN5KlzfEX')).toBe('AAsAAO8xN5KlzfEX');
     expect(requestId(['first', 'second'])).toBe('first');
     for (const bad of [undefined, '', 'has space', 'x'.repeat(65), 'quote"', 'new\nline']) {
-      expect(requestId(bad)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(requestId(bad)).toMatch(/^[A-Za-z0-9_-]{13,}$/);
     }
     expect(requestId(undefined)).not.toBe(requestId(undefined));
   });

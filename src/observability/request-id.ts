@@ -11,7 +11,15 @@ export function requestId(header: string | string[] | undefined): string {
   return given !== undefined && SAFE_REQID.test(given) ? given : newRequestId();
 }
 
-/** 16 random bytes in url-safe base64: 22 characters, unique enough to grep for. */
+/**
+ * 12 random characters drawn once per process, then a counter: unique across processes and machines, and about a
+ * hundred times cheaper than random bytes per request (`randomBytes` was the largest single cost a request added).
+ */
+const PROCESS_PREFIX = randomBytes(9).toString('base64url');
+let counter = 0;
+
+/** A new id: `<12 random url-safe characters><counter in base 36>`, e.g. `q2ZfK8LwUe0B1a`. */
 export function newRequestId(): string {
-  return randomBytes(16).toString('base64url');
+  counter = counter === Number.MAX_SAFE_INTEGER ? 0 : counter + 1;
+  return PROCESS_PREFIX + counter.toString(36);
 }
