@@ -17,6 +17,7 @@ export {
   UfopBadGatewayError,
   UfopTimeoutError,
   UfopUnavailableError,
+  UfopRequestTimeoutError,
 } from './errors/ufop.errors';
 export type { UfopHealthCheck } from './interfaces/ufop-health-check.interface';
 export type { UfopHandlerOptions } from './interfaces/ufop-handler-options.interface';

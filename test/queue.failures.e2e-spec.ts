@@ -142,6 +142,33 @@ describe('queue mode when things go wrong', () => {
       expect(await all.exited).toEqual({ code: 0, signal: null });
     }, 90_000);
 
+    it('SIGKILL of a worker mid-job: re-run no sooner than the lock allows, and within lock + 2 stalled checks of the kill', async () => {
+      const LOCK_MS = 3000;
+      const CHECK_MS = 500;
+      // Slack for spawning, pipes and a machine shared with other test runs; not a tuned figure.
+      const MARGIN_MS = 2000;
+      const shared = env({ UFOP_QUEUE_LOCK_MS: String(LOCK_MS), UFOP_QUEUE_STALLED_CHECK_MS: String(CHECK_MS) });
+      const [web, ...workers] = await Promise.all([
+        launch({ ...shared, UFOP_ROLE: 'web' }),
+        launch({ ...shared, UFOP_ROLE: 'worker' }),
+        launch({ ...shared, UFOP_ROLE: 'worker' }),
+      ]);
+      const sent = Date.now();
+      const pending = call(web.baseUrl, 'demo/probe/hold/stalled/2000');
+      const victim = await Promise.race(workers.map((w) => w.waitFor(/job-start stalled /).then(() => w)));
+      const survivor = workers.find((w) => w !== victim)!;
+      const killed = Date.now();
+      victim.signal('SIGKILL');
+      await survivor.waitFor(/job-start stalled /, 60_000);
+      const rerun = Date.now();
+      const reply = await pending;
+      expect([reply.status, reply.json()]).toEqual([200, { tag: 'stalled', pid: survivor.pid, size: 0 }]);
+      // The lock was taken after the request was sent and lives LOCK_MS: nothing may re-run the job before it lapses.
+      expect(rerun - sent).toBeGreaterThanOrEqual(LOCK_MS);
+      // It lapses at most LOCK_MS after the kill; stalled checks come 1 to 2 intervals apart (see ufopQueueOptions).
+      expect(rerun - killed).toBeLessThanOrEqual(LOCK_MS + 2 * CHECK_MS + MARGIN_MS);
+    }, 90_000);
+
     it('UFOP_HANDLER_TIMEOUT_MS bounds the whole job: 504 for the client, and the job is failed, not left running', async () => {
       const settings = env({ UFOP_ROLE: 'all', UFOP_HANDLER_TIMEOUT_MS: '1000' });
       const all = await launch(settings);

@@ -17,6 +17,26 @@ describe('resolveUfopOptions', () => {
     });
   });
 
+  it('derives the byte budgets from the instance: a quarter of its memory and half the free disk, per process', () => {
+    const GiB = 1024 ** 3;
+    const probe = { memoryBytes: (env: Record<string, string | undefined>) => (env.FLAVOR === 'C1M1' ? GiB : 8 * GiB), freeDiskBytes: () => 40 * GiB };
+    expect(resolveUfopOptions({}, { FLAVOR: 'C1M1' }, probe)).toMatchObject({
+      maxInflightBytes: GiB / 4,
+      maxDiskBytes: 20 * GiB,
+      spillBytes: 8 * 1024 * 1024,
+      headersTimeoutMs: 20_000,
+      bodyTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+      maxConnections: 1024,
+    });
+    // runserver tells each of its processes how many share the instance.
+    expect(resolveUfopOptions({}, { UFOP_PROCESSES: '4' }, probe)).toMatchObject({ maxInflightBytes: GiB / 2, maxDiskBytes: 5 * GiB });
+    expect(resolveUfopOptions({}, { UFOP_MAX_INFLIGHT_BYTES: '1000', UFOP_MAX_DISK_BYTES: '2000', UFOP_SPILL_BYTES: '0' }, probe))
+      .toMatchObject({ maxInflightBytes: 1000, maxDiskBytes: 2000, spillBytes: 0 });
+    expect(() => resolveUfopOptions({}, { UFOP_MAX_INFLIGHT_BYTES: '1e9' }, probe)).toThrow(/UFOP_MAX_INFLIGHT_BYTES/);
+  });
+
   it('takes PORT, else PORT_HTTP, else 9100', () => {
     expect(resolveUfopOptions({}, { PORT: '8080', PORT_HTTP: '7070' }).port).toBe(8080);
     expect(resolveUfopOptions({}, { PORT_HTTP: '7070' }).port).toBe(7070);
@@ -75,8 +95,17 @@ describe('resolveUfopOptions', () => {
         keepCompletedJobs: 0,
         keepFailedJobs: 100,
         queueLockMs: 30_000,
+        queueStalledCheckMs: 5_000,
         redisConnectTimeoutMs: 10_000,
       });
+    });
+
+    it('check for stalled jobs every 5 s, or every half lock when the lock is shorter', () => {
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '60000' }).queueStalledCheckMs).toBe(5000);
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000' }).queueStalledCheckMs).toBe(1500);
+      expect(resolveUfopOptions({ queueLockMs: 1001 }, {}).queueStalledCheckMs).toBe(500);
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '1' }).queueStalledCheckMs).toBe(1);
+      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000', UFOP_QUEUE_STALLED_CHECK_MS: '9000' }).queueStalledCheckMs).toBe(9000);
     });
 
     it('size concurrency from UFOP_CONCURRENCY, else CPU_COUNT, else FLAVOR', () => {
@@ -93,6 +122,7 @@ describe('resolveUfopOptions', () => {
         UFOP_QUEUE_KEEP_COMPLETED: '10',
         UFOP_QUEUE_KEEP_FAILED: '0',
         UFOP_QUEUE_LOCK_MS: '5000',
+        UFOP_QUEUE_STALLED_CHECK_MS: '700',
         UFOP_REDIS_CONNECT_TIMEOUT_MS: '2000',
       };
       expect(resolveUfopOptions({}, env)).toMatchObject({
@@ -101,6 +131,7 @@ describe('resolveUfopOptions', () => {
         keepCompletedJobs: 10,
         keepFailedJobs: 0,
         queueLockMs: 5000,
+        queueStalledCheckMs: 700,
         redisConnectTimeoutMs: 2000,
       });
     });
@@ -108,6 +139,7 @@ describe('resolveUfopOptions', () => {
     it('refuse bad numbers with the variable name', () => {
       expect(() => resolveUfopOptions({}, { UFOP_CONCURRENCY: '0' })).toThrow(/UFOP_CONCURRENCY/);
       expect(() => resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: 'soon' })).toThrow(/UFOP_QUEUE_LOCK_MS/);
+      expect(() => resolveUfopOptions({}, { UFOP_QUEUE_STALLED_CHECK_MS: '0' })).toThrow(/UFOP_QUEUE_STALLED_CHECK_MS/);
       expect(() => resolveUfopOptions({}, { UFOP_QUEUE_KEEP_FAILED: '-1' })).toThrow(/UFOP_QUEUE_KEEP_FAILED/);
     });
   });

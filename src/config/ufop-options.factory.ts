@@ -26,6 +26,7 @@ import {
   DEFAULT_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
   DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+  defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
 import { cpuCount } from './cpu-count';
 import { UfopLogLevel, UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
@@ -69,6 +70,7 @@ export function resolveUfopOptions(
 ): UfopOptions {
   const env: Env = typeof source === 'function' ? source : (name) => source[name];
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
+  const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   // Budgets are per process: runserver and runworker tell each process how many of them share the instance.
   const processes = intVar(env, 'UFOP_PROCESSES') ?? 1;
   const tmpDir = explicit.tmpDir ?? nonEmpty(env('UFOP_TMP_DIR')) ?? tmpdir();
@@ -94,7 +96,9 @@ export function resolveUfopOptions(
     queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,
     keepCompletedJobs: explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,
     keepFailedJobs: explicit.keepFailedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_FAILED', 0) ?? DEFAULT_KEEP_FAILED_JOBS,
-    queueLockMs: explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS,
+    queueLockMs,
+    queueStalledCheckMs:
+      explicit.queueStalledCheckMs ?? intVar(env, 'UFOP_QUEUE_STALLED_CHECK_MS') ?? defaultStalledCheckMs(queueLockMs),
     redisConnectTimeoutMs:
       explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     metricsPort: explicit.metricsPort ?? intVar(env, 'UFOP_METRICS_PORT', 0),

@@ -24,7 +24,29 @@ export function applyServerLimits(server: Server, options: UfopOptions): void {
     options.headersTimeoutMs,
   );
   server.setTimeout(options.idleTimeoutMs, (socket: Socket) => onIdle(socket, options.idleTimeoutMs));
+  server.on('clientError', answerClientError);
   deferContinue(server);
+}
+
+/**
+ * Errors Node meets before a request exists (headers too slow, too large, or malformed): answered as every other
+ * error is, `{"error": ...}` with its status, instead of Node's bare status line, then the connection is closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  const [status, reason, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request headers not received in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'request headers are too large']
+        : [400, 'Bad Request', 'malformed HTTP request'];
+  if (socket.writable && !(socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    const body = JSON.stringify({ error: message });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /**

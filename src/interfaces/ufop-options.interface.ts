@@ -45,6 +45,11 @@ export interface UfopOptions {
   keepFailedJobs: number;
   /** `UFOP_QUEUE_LOCK_MS`: a job whose worker stops renewing its lock this long is re-run by another worker. Default 30000. */
   queueLockMs: number;
+  /**
+   * `UFOP_QUEUE_STALLED_CHECK_MS`: how often workers look for jobs whose lock lapsed. A dead worker's job is re-run
+   * at most `queueLockMs` + 2 × this after the death. Default 5000, or half the lock when that is shorter.
+   */
+  queueStalledCheckMs: number;
   /** `UFOP_REDIS_CONNECT_TIMEOUT_MS`: how long a queue-mode process waits for Redis at boot before it exits. Default 10000. */
   redisConnectTimeoutMs: number;
   /** `UFOP_METRICS_PORT`: serve Prometheus metrics at `/metrics` on this port; unset means no metrics listener. */

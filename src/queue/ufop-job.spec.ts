@@ -34,7 +34,7 @@ describe('ufopQueueOptions', () => {
       name: 'ufop',
       url: 'redis://r:6380/2',
       prefix: 'bull',
-      settings: { lockDuration: 2000, stalledInterval: 2000, maxStalledCount: 1 },
+      settings: { lockDuration: 2000, stalledInterval: 1000, maxStalledCount: 1 },
       defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: 5 },
     });
   });

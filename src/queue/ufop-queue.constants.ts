@@ -11,8 +11,16 @@ export const DEFAULT_QUEUE_PREFIX = 'bull';
 export const DEFAULT_KEEP_COMPLETED_JOBS = 0;
 /** Failed jobs keep their reason (and args) for inspection; the newest 100 are kept. */
 export const DEFAULT_KEEP_FAILED_JOBS = 100;
-/** Bull's default lock, also the interval of its stalled-job check. */
+/** Bull's default lock. */
 export const DEFAULT_QUEUE_LOCK_MS = 30_000;
+/**
+ * The stalled-job check runs this often, or every half lock when the lock is shorter than 10 s. Each worker
+ * process runs one short Lua script per interval (one `EXISTS` when another worker checked within the interval;
+ * the full check, at most about once per interval for the whole queue, is O(active jobs)): 100 workers at 5 s are
+ * 20 scripts/s. At most half the lock keeps a dead worker's job waiting at most lock + 2 intervals.
+ */
+export const DEFAULT_QUEUE_STALLED_CHECK_MS = 5_000;
+export const defaultStalledCheckMs = (lockMs: number) => Math.max(1, Math.min(DEFAULT_QUEUE_STALLED_CHECK_MS, Math.floor(lockMs / 2)));
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -18,10 +18,13 @@ export function ufopQueueOptions(options: UfopOptions): BullModuleOptions {
       connectTimeout: Math.min(options.redisConnectTimeoutMs, 10_000),
     },
     settings: {
-      // A SIGKILLed worker stops renewing its lock: after `lockDuration` another worker's stalled check
-      // (every `stalledInterval`) puts the job back and runs it. A second stall fails it.
+      // A SIGKILLed worker stops renewing its lock (renewed every half lock): once it lapses, a stalled check
+      // puts the job back and another worker runs it. A check moves only jobs the previous check marked, and
+      // Bull's guard key (TTL = interval) often makes a worker skip its tick (measured with one worker: 2 gaps
+      // of 3 were two intervals), so checks come 1 to 2 intervals apart: the job waits at most lock + 2
+      // intervals after the death (when interval <= lock / 2, the default). A second stall fails it.
       lockDuration: options.queueLockMs,
-      stalledInterval: options.queueLockMs,
+      stalledInterval: options.queueStalledCheckMs,
       maxStalledCount: 1,
       // Seconds an idle worker blocks on BRPOPLPUSH: bounds how long SIGTERM waits for an idle worker.
       drainDelay: 1,

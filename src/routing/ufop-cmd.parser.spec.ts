@@ -1,4 +1,4 @@
-import { MAX_CMD_LENGTH, parseCmd, parseKeyValuePairs } from './ufop-cmd.parser';
+import { MAX_CMD_LENGTH, parseCmd, readKeyValuePairs } from './ufop-cmd.parser';
 
 describe('parseCmd', () => {
   it('splits the UFOP name from the command routes see', () => {
@@ -18,16 +18,26 @@ describe('parseCmd', () => {
   });
 });
 
-describe('parseKeyValuePairs', () => {
+describe('readKeyValuePairs', () => {
+  const read = (rest: string) => {
+    const pairs: Record<string, string> = {};
+    const problem = readKeyValuePairs(rest, pairs);
+    return problem ?? pairs;
+  };
+
   it('reads Qiniu-style pairs', () => {
-    expect(parseKeyValuePairs('/w/200/h/100')).toEqual({ w: '200', h: '100' });
-    expect(parseKeyValuePairs('')).toEqual({});
+    expect(read('/w/200/h/100')).toEqual({ w: '200', h: '100' });
+    expect(read('//w/200')).toEqual({ w: '200' });
+    expect(read('/w//h/1')).toEqual({ w: '', h: '1' });
+    expect(read('/constructor/1/toString/2')).toEqual({ constructor: '1', toString: '2' });
+    expect(read('')).toEqual({});
+    expect(read('/')).toEqual({});
   });
 
-  it('refuses an odd count, empty or repeated keys, and __proto__', () => {
-    expect(parseKeyValuePairs('/w/200/h')).toBeUndefined();
-    expect(parseKeyValuePairs('//200')).toBeUndefined();
-    expect(parseKeyValuePairs('/w/1/w/2')).toBeUndefined();
-    expect(parseKeyValuePairs('/__proto__/x')).toBeUndefined();
+  it('says what is wrong with an odd count, an empty or repeated key, and __proto__', () => {
+    expect(read('/w/200/min')).toBe('missing value for "min": args after the route come in key/value pairs (min/<value>)');
+    expect(read('/w/1//200')).toBe('empty key before "200": args after the route come in key/value pairs (<key>/200)');
+    expect(read('/w/1/w/2')).toBe('key "w" is given twice');
+    expect(read('/__proto__/x')).toBe('key "__proto__" is not allowed');
   });
 });

@@ -1,4 +1,5 @@
 import { UfopBadRequestError } from '../errors/ufop.errors';
+import { emptyKeyMessage, missingValueMessage, repeatedKeyMessage, reservedKeyMessage } from './ufop-routing.messages';
 
 export interface ParsedCmd {
   /** The cmd exactly as received: `thumb/200/100`. */
@@ -33,19 +34,24 @@ export function parseCmd(raw: unknown, expectedName?: string): ParsedCmd {
 }
 
 /**
- * Parses Qiniu-style trailing key/value pairs (`w/200/h/100` → `{w: '200', h: '100'}`).
- * Returns undefined when the segments do not form pairs, so that the route does not match.
+ * Reads Qiniu-style trailing key/value pairs (`/w/200/h/100` → `{w: '200', h: '100'}`) into `into`.
+ * Returns undefined when they are well formed, else what is wrong with them (for a 400: the command
+ * matched a route, so "no handler" would mislead). Allocates nothing when `rest` is empty.
  */
-export function parseKeyValuePairs(rest: string): Record<string, string> | undefined {
-  const trimmed = rest.replace(/^\/+/, '');
-  if (trimmed === '') return {};
-  const segments = trimmed.split('/');
-  if (segments.length % 2 !== 0) return undefined;
-  const pairs: Record<string, string> = Object.create(null);
+export function readKeyValuePairs(rest: string, into: Record<string, string>): string | undefined {
+  let start = 0;
+  while (start < rest.length && rest.charCodeAt(start) === SLASH) start++;
+  if (start === rest.length) return undefined;
+  const segments = rest.slice(start).split('/');
   for (let i = 0; i < segments.length; i += 2) {
     const key = segments[i];
-    if (key === '' || key === '__proto__' || key in pairs) return undefined;
-    pairs[key] = segments[i + 1];
+    if (i + 1 === segments.length) return missingValueMessage(key);
+    if (key === '') return emptyKeyMessage(segments[i + 1]);
+    if (key === '__proto__') return reservedKeyMessage(key);
+    if (Object.hasOwn(into, key)) return repeatedKeyMessage(key);
+    into[key] = segments[i + 1];
   }
-  return pairs;
+  return undefined;
 }
+
+const SLASH = 0x2f;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { UfopBadRequestError } from '../errors/ufop.errors';
 import { UfopHandlerDefinition } from '../interfaces/ufop-handler-definition.interface';
 import { ADMIN_PREFIX, reservedRouteMessage } from '../admin/ufop-admin.messages';
 import { duplicateRouteMessage } from '../ufop.messages';
 import { compareRoutes } from './ufop-route';
+import { INVALID_ARGS } from './ufop-routing.messages';
 
 export interface HandlerMatch {
   handler: UfopHandlerDefinition;
@@ -33,11 +35,19 @@ export class UfopRouteRegistry {
     this.ordered.sort((a, b) => compareRoutes(a.route, b.route));
   }
 
+  /**
+   * The handler of a command, or undefined when no route matches it. When none matches but one matched its
+   * pattern and was followed by malformed key/value pairs (`wordcount/min`), that is a 400 saying what is wrong.
+   */
   match(command: string): HandlerMatch | undefined {
+    let problem: string | undefined;
     for (const handler of this.ordered) {
       const found = handler.route.match(command);
-      if (found) return { handler, params: found.params };
+      if (found === undefined) continue;
+      if (found.problem === undefined) return { handler, params: found.params };
+      problem ??= found.problem; // the most specific route's reason
     }
+    if (problem !== undefined) throw new UfopBadRequestError(INVALID_ARGS + problem);
     return undefined;
   }
 

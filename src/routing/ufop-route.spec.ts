@@ -26,7 +26,25 @@ describe('UfopRoute', () => {
   it('accepts trailing key/value pairs after the pattern, and params win over pairs', () => {
     expect(new UfopRoute('thumb').match('thumb/w/200/h/100')).toEqual({ params: { w: '200', h: '100' } });
     expect(new UfopRoute('thumb/:w').match('thumb/5/w/9')).toEqual({ params: { w: '5' } });
-    expect(new UfopRoute('thumb').match('thumb/w')).toBeUndefined();
+    expect(new UfopRoute('thumb').match('thumb/w/200/')).toEqual({ params: { w: '200' } });
+  });
+
+  it('tells a command that matches the pattern but ends with a key and no value, instead of not matching', () => {
+    expect(new UfopRoute('wordcount').match('wordcount/min')).toEqual({
+      params: {},
+      problem: expect.stringMatching(/^missing value for "min"/),
+    });
+    expect(new UfopRoute('thumb/:w').match('thumb/5/h/1/h/2')?.problem).toBe('key "h" is given twice');
+    expect(new UfopRoute('wordcount').match('wordcountx/min')).toBeUndefined();
+  });
+
+  it('tells a command that stops before the first required param', () => {
+    const route = new UfopRoute('thumb/:width/:height?');
+    for (const command of ['thumb', 'thumb/', 'thumb//']) {
+      expect(route.match(command)).toEqual({ params: {}, problem: 'missing value for "width": the route is thumb/:width/:height?' });
+    }
+    expect(route.match('thumbs')).toBeUndefined();
+    expect(new UfopRoute(':a/:b').match('')).toBeUndefined();
   });
 
   it('tolerates leading and trailing slashes in the pattern and a trailing slash in the command', () => {
@@ -62,6 +80,17 @@ describe('UfopRouteRegistry', () => {
     expect(registry.match('thumb')?.handler.methodName).toBe('bare');
     expect(registry.match('thumbnail')?.handler.methodName).toBe('regexp');
     expect(registry.match('other')).toBeUndefined();
+  });
+
+  it('answers 400 naming the missing value when only a malformed match exists, and prefers a full match', () => {
+    const registry = new UfopRouteRegistry();
+    registry.add(handler('wordcount', 'W', 'count'));
+    expect(() => registry.match('wordcount/min')).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(/^invalid args: missing value for "min"/) }),
+    );
+    expect(registry.match('wordcount/min/3')?.params).toEqual({ min: '3' });
+    registry.add(handler(/^wordcount\/(?<flag>[a-z]+)$/, 'W', 'flag'));
+    expect(registry.match('wordcount/min')).toEqual({ handler: expect.objectContaining({ methodName: 'flag' }), params: { flag: 'min' } });
   });
 
   it('refuses two routes matching the same commands, naming both handlers', () => {

@@ -1,10 +1,16 @@
 import { Key, match as compileMatch, MatchFunction, parse, Token } from 'path-to-regexp';
-import { parseKeyValuePairs } from './ufop-cmd.parser';
+import { readKeyValuePairs } from './ufop-cmd.parser';
+import { missingParamMessage } from './ufop-routing.messages';
 
 export type UfopRoutePattern = string | RegExp;
 
 export interface RouteMatch {
   params: Record<string, string>;
+  /**
+   * Set when the command matches the pattern but what follows it is not key/value pairs (`wordcount/min`):
+   * why, for a 400. The registry reports it only if no other route matches the command.
+   */
+  problem?: string;
 }
 
 /**
@@ -29,7 +35,7 @@ export class UfopRoute {
     const tokens = parse(normalized); // throws on an invalid pattern; the registry names the handler
     this.signature = `path:${tokens.map(tokenSignature).join('')}`;
     this.specificity = pathSpecificity(tokens);
-    this.matcher = pathMatcher(normalized);
+    this.matcher = pathMatcher(normalized, firstRequiredParam(tokens));
   }
 
   match(command: string): RouteMatch | undefined {
@@ -50,19 +56,41 @@ export function compareRoutes(a: UfopRoute, b: UfopRoute): number {
   return 0;
 }
 
-function pathMatcher(pattern: string): (command: string) => RouteMatch | undefined {
+/** The literal start of a pattern and the required param right after it (`thumb` and `width` for `thumb/:width`). */
+interface RequiredParam {
+  before: string;
+  name: string;
+}
+
+function firstRequiredParam(tokens: Token[]): RequiredParam | undefined {
+  const [literal, key] = tokens;
+  if (typeof literal !== 'string' || key === undefined || typeof key === 'string') return undefined;
+  if (key.modifier !== '' && key.modifier !== '+') return undefined;
+  return { before: literal, name: String(key.name) };
+}
+
+function pathMatcher(pattern: string, required: RequiredParam | undefined): (command: string) => RouteMatch | undefined {
   // `end: false` lets key/value pairs follow the pattern; `decode` keeps Qiniu's raw (often url-safe base64) args.
   const fn: MatchFunction<Record<string, string | string[]>> = compileMatch(pattern, {
     end: false,
     decode: (value) => value,
   });
   return (command) => {
-    const result = fn(command.replace(/\/+$/, ''));
-    if (!result) return undefined;
-    const pairs = parseKeyValuePairs(command.slice(result.path.length));
-    if (!pairs) return undefined;
-    const params: Record<string, string> = { ...pairs };
-    for (const [key, value] of Object.entries(result.params)) {
+    const trimmed = command.replace(/\/+$/, '');
+    const result = fn(trimmed);
+    if (!result) {
+      // `thumb` or `thumb/` for `thumb/:width`: the client left the value out, "no handler" would mislead.
+      if (required !== undefined && trimmed === required.before) {
+        return { params: {}, problem: missingParamMessage(required.name, pattern) };
+      }
+      return undefined;
+    }
+    const params: Record<string, string> = {};
+    const problem = readKeyValuePairs(trimmed.slice(result.path.length), params);
+    if (problem !== undefined) return { params: {}, problem };
+    // Route params win over pairs of the same name.
+    for (const key in result.params) {
+      const value = result.params[key];
       if (value !== undefined) params[key] = Array.isArray(value) ? value.join('/') : value;
     }
     return { params };
