@@ -1,5 +1,5 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { parseKeyValuePairs } from '../routing/ufop-cmd.parser';
+import { readKeyValuePairs } from '../routing/ufop-cmd.parser';
 import { ADMIN_PREFIX } from './ufop-admin.messages';
 
 export interface AdminCommand {
@@ -22,8 +22,8 @@ export function isAdminCommand(command: string): boolean {
 export function parseAdminCommand(command: string, token: string): AdminCommand | undefined {
   const [prefix, name, ...rest] = command.split('/');
   if (prefix !== ADMIN_PREFIX || !NAMES.has(name)) return undefined;
-  const pairs = parseKeyValuePairs(rest.join('/'));
-  if (!pairs || !sameSecret(pairs.token ?? '', token)) return undefined;
+  const pairs: Record<string, string> = Object.create(null);
+  if (readKeyValuePairs(rest.join('/'), pairs) !== undefined || !sameSecret(pairs.token ?? '', token)) return undefined;
   const { token: _token, ...params } = pairs;
   return { name: name as AdminCommand['name'], params };
 }
