@@ -8,6 +8,7 @@ import { InlineExecutor } from './execution/inline.executor';
 import { UfopDispatcher } from './execution/ufop.dispatcher';
 import { UfopHealthService } from './http/health.service';
 import { UfopController } from './http/ufop.controller';
+import { PlaygroundController } from './http/playground.controller';
 import { SourceFetcher } from './input/source.fetcher';
 import { UfopAdmission } from './resources/ufop-admission.service';
 import { UfopExecutor } from './interfaces/ufop-executor.interface';
@@ -60,7 +61,7 @@ const executorProvider: Provider = {
  */
 @Module({
   imports: [DiscoveryModule, ConfigModule.forRoot()],
-  controllers: [UfopController],
+  controllers: [UfopController, PlaygroundController],
   providers: [
     configProvider,
     executorProvider,

@@ -25,8 +25,11 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
   let log: string;
   let configDir: string;
   const deployArgs = () => ['deploy', '-t', 'demo:v3', '-n', 'demo', '-v', 'v3', '--flavor', 'C2M4', '--desc', 'the demo', '--config-dir', configDir];
-  const calls = (): Call[] =>
+  const allCalls = (): Call[] =>
     existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+  // `docker info` and `qdoractl list` are the doctor's checks (test/cli-doctor.e2e-spec.ts); the rest are the steps.
+  const isCheck = (call: Call) => ['docker info', 'qdoractl list'].includes(`${call.tool} ${call.args[0]}`);
+  const calls = (): Call[] => allCalls().filter((call) => !isCheck(call));
   const withFakes = (extra: Record<string, string> = {}) => ({
     env: { PATH: `${bin}:${process.env.PATH}`, FAKE_TOOLS_LOG: log, ...extra },
   });
@@ -54,6 +57,8 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
 
+    // The deploy checks ran first, then the steps.
+    expect(allCalls().slice(0, 2).map((call) => `${call.tool} ${call.args[0]}`)).toEqual(['docker info', 'qdoractl list']);
     const [build, push, release, ...more] = calls();
     expect(more).toEqual([]);
     expect(build).toEqual({ tool: 'docker', args: ['build', '-f', 'docker/Dockerfile', '-t', 'demo:v3', '.'], cwd: ROOT, dockerfileExists: true });
@@ -112,7 +117,7 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
   it('--dry-run prints the steps and dora.yaml and runs and writes nothing', async () => {
     const result = await runCli([...deployArgs(), '--dry-run'], withFakes());
     expect(result.code).toBe(0);
-    expect(calls()).toEqual([]);
+    expect(allCalls()).toEqual([]); // not even the checks: a dry run starts nothing
     expect(existsSync(join(configDir, 'dora.yaml'))).toBe(false);
     const out = result.stdout.toString();
     expect(out).toContain('[2/4] docker build -f docker/Dockerfile -t demo:v3 .');
@@ -147,6 +152,7 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
       expect(result.code).toBe(127);
       expect(result.stderr).not.toContain('docker is not on PATH');
       expect(result.stderr).toContain('qdoractl is not on PATH');
+      // Only the checks ran (docker's daemon answered): no step.
       expect(calls()).toEqual([]);
     });
 

@@ -65,6 +65,26 @@ describe('application schematic (createproject)', () => {
     }
   });
 
+  it('depends on a packed tarball when given a file: spec, and its README says how to move to the registry', async () => {
+    const tree = await run({ name: 'thumbs', directory: '.', ufopDependency: 'file:vendor/qiniu-ufop-9.9.9.tgz' });
+    const pkg = tree.readJson('/package.json') as Record<string, Record<string, string>>;
+
+    expect(pkg.dependencies['qiniu-ufop']).toBe('file:vendor/qiniu-ufop-9.9.9.tgz');
+    const readme = tree.readText('/README.md');
+    expect(readme).toContain('qiniu-ufop comes from `vendor/qiniu-ufop-9.9.9.tgz`');
+    expect(readme).toContain(`npm install qiniu-ufop@^${ownPackage.version}`);
+    // Without a tarball the README says nothing of one.
+    expect((await run({ name: 'thumbs', directory: '.' })).readText('/README.md')).not.toContain('vendor/');
+  });
+
+  it('links its README only to files that exist once installed, never to a registry page', async () => {
+    const readme = (await run({ name: 'thumbs', directory: '.' })).readText('/README.md');
+    const links = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((match) => match[1]);
+
+    expect(links).toEqual(['node_modules/qiniu-ufop/README.md']);
+    expect(readme).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
   it('names this package as the nest-cli collection, so `nest g ufop-handler` works', async () => {
     const tree = await run({ name: 'thumbs', directory: '.' });
 

@@ -23,6 +23,11 @@ export interface ApplicationOptions {
   directory?: string;
   /** Folder with the Dockerfile and .dockerignore to copy: qiniu-ufop's own `docker/` by default. */
   dockerDir?: string;
+  /**
+   * The `qiniu-ufop` dependency of the new project: `^<this version>` by default (the registry), or a
+   * `file:` path to a packed tarball when the project is created from a checkout (see createproject).
+   */
+  ufopDependency?: string;
   spec?: boolean;
 }
 
@@ -43,23 +48,27 @@ export function main(options: ApplicationOptions): Rule {
   const spec = options.spec !== false;
   const ufop = findUfopPackage();
   const dockerDir = options.dockerDir ?? join(ufop.root, 'docker');
+  const ufopDependency = options.ufopDependency ?? `^${ufop.version}`;
+  // A `file:` dependency: the project was created from a checkout, its README says how to move to the registry.
+  const ufopTarball = ufopDependency.startsWith('file:') ? ufopDependency.slice('file:'.length) : '';
 
   return chain([
     mergeWith(
       apply(url('./files'), [
         spec ? noop() : filter((path) => !/\.(spec|e2e-spec)\.ts\.template$/.test(path)),
-        applyTemplates({ ...strings, name, dot: '.' }),
+        applyTemplates({ ...strings, name, dot: '.', ufopTarball, ufopVersion: ufop.version }),
         move(directory),
       ]),
     ),
     (tree: Tree) => {
-      tree.create(posix.join(directory, 'package.json'), `${JSON.stringify(packageJson(name, ufop), null, 2)}\n`);
+      const json = packageJson(name, ufop, ufopDependency);
+      tree.create(posix.join(directory, 'package.json'), `${JSON.stringify(json, null, 2)}\n`);
     },
     copyDockerFiles(dockerDir, directory),
   ]);
 }
 
-function packageJson(name: string, ufop: UfopPackage): Record<string, unknown> {
+function packageJson(name: string, ufop: UfopPackage, ufopDependency: string): Record<string, unknown> {
   // Ranges come from qiniu-ufop's own package.json: the generated project runs on what it was tested with.
   const dep = (pkg: string, fallback: string) => ufop.dependencies[pkg] ?? ufop.devDependencies[pkg] ?? fallback;
   return {
@@ -81,7 +90,7 @@ function packageJson(name: string, ufop: UfopPackage): Record<string, unknown> {
       '@nestjs/platform-express': dep('@nestjs/platform-express', '^11.0.0'),
       'class-transformer': dep('class-transformer', '^0.5.1'),
       'class-validator': dep('class-validator', '^0.14.0'),
-      'qiniu-ufop': `^${ufop.version}`,
+      'qiniu-ufop': ufopDependency,
       'reflect-metadata': dep('reflect-metadata', '^0.2.0'),
       rxjs: dep('rxjs', '^7.8.0'),
     },

@@ -9,7 +9,8 @@ import { CLI_NAME } from './cli.constants';
  */
 @Injectable()
 export class CliProgram {
-  constructor(@InjectCommander() commander: Command) {
+  /** The program, with every command registered once the application has initialised (the README test reads it). */
+  constructor(@InjectCommander() readonly commander: Command) {
     commander.name(CLI_NAME);
   }
 }

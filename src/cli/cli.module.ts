@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CliProgram } from './cli-program.provider';
 import { CreateProjectCommand } from './commands/create-project.command';
 import { DeployCommand } from './commands/deploy.command';
+import { DoctorCommand } from './commands/doctor.command';
 import { DockerfileCommand } from './commands/dockerfile.command';
 import { DoraConfigCommand } from './commands/dora-config.command';
 import { ProcessCommand } from './commands/process.command';
@@ -19,6 +20,7 @@ import { RunWorkerCommand } from './commands/run-worker.command';
     DockerfileCommand,
     DoraConfigCommand,
     DeployCommand,
+    DoctorCommand,
   ],
 })
 export class CliModule {}

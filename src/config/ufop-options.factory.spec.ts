@@ -75,6 +75,28 @@ describe('resolveUfopOptions', () => {
     expect(resolveUfopOptions({ maxBodyBytes: 99, ufopName: 'x' }, env)).toMatchObject({ maxBodyBytes: 99, ufopName: 'x' });
   });
 
+  describe('playground (UFOP_PLAYGROUND)', () => {
+    const playground = (env: Record<string, string>, explicit = {}) => resolveUfopOptions(explicit, env).playground;
+
+    it('is off by default and on under npm run start:dev', () => {
+      expect(playground({})).toBe(false);
+      expect(playground({ npm_lifecycle_event: 'start' })).toBe(false);
+      expect(playground({ npm_lifecycle_event: 'start:dev' })).toBe(true);
+    });
+
+    it('is never on by default with NODE_ENV=production, even under start:dev', () => {
+      expect(playground({ npm_lifecycle_event: 'start:dev', NODE_ENV: 'production' })).toBe(false);
+      expect(playground({ npm_lifecycle_event: 'start:dev', NODE_ENV: 'Production' })).toBe(false);
+    });
+
+    it('follows UFOP_PLAYGROUND when it is set, in production too, and explicit options over both', () => {
+      expect(playground({ UFOP_PLAYGROUND: 'true', NODE_ENV: 'production' })).toBe(true);
+      expect(playground({ UFOP_PLAYGROUND: 'false', npm_lifecycle_event: 'start:dev' })).toBe(false);
+      expect(playground({ UFOP_PLAYGROUND: 'true' }, { playground: false })).toBe(false);
+      expect(() => playground({ UFOP_PLAYGROUND: 'sometimes' })).toThrow(/Invalid UFOP_PLAYGROUND/);
+    });
+  });
+
   it('accepts a lookup function such as ConfigService.get', () => {
     expect(resolveUfopOptions({}, (name) => (name === 'PORT' ? '1234' : undefined)).port).toBe(1234);
   });

@@ -126,7 +126,10 @@ export function resolveUfopOptions(
       explicit.keepAliveTimeoutMs ?? intVar(env, 'UFOP_KEEPALIVE_TIMEOUT_MS') ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     idleTimeoutMs: explicit.idleTimeoutMs ?? intVar(env, 'UFOP_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: explicit.maxConnections ?? intVar(env, 'UFOP_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
+    maxQueued: 0,
+    playground: explicit.playground ?? boolVar(env, 'UFOP_PLAYGROUND') ?? defaultPlayground(env),
   };
+  options.maxQueued = explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED') ?? Math.max(1, options.maxWaiting);
   for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
     if (port !== undefined && (port < 0 || port > 65535)) throw new Error(`Invalid ${name} ${port}: expected 0..65535`);
   }
@@ -169,6 +172,14 @@ function logLevelVar(env: Env): UfopLogLevel | undefined {
   const raw = nonEmpty(env('UFOP_LOG_LEVEL'))?.toLowerCase();
   if (raw === 'info') return 'log';
   return raw === undefined ? undefined : oneOf(() => raw, 'UFOP_LOG_LEVEL', LOG_LEVELS);
+}
+
+/**
+ * On for local development only: npm names the running script in `npm_lifecycle_event` (inherited by the process
+ * `nest start --watch` starts), and a production environment never gets the page unless it asks for it.
+ */
+function defaultPlayground(env: Env): boolean {
+  return env('npm_lifecycle_event') === 'start:dev' && nonEmpty(env('NODE_ENV'))?.toLowerCase() !== 'production';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -95,6 +95,16 @@ export interface UfopOptions {
   idleTimeoutMs: number;
   /** `UFOP_MAX_CONNECTIONS`: open connections one process accepts. Default 1024. */
   maxConnections: number;
+  /**
+   * `UFOP_MAX_QUEUED`: queue mode; jobs waiting for a worker before a web process refuses new requests with 503,
+   * before storing their input. Default: `UFOP_MAX_WAITING` (100).
+   */
+  maxQueued: number;
+  /**
+   * `UFOP_PLAYGROUND`: serve the debugging page at `GET /_ufop/playground`. Default: on under `npm run start:dev`,
+   * off otherwise, and never with `NODE_ENV=production` unless set explicitly.
+   */
+  playground: boolean;
 }
 
 export type UfopModuleOptions = Partial<UfopOptions>;

@@ -2,7 +2,6 @@ import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { UfopError, UfopTimeoutError, UfopUnavailableError } from '../errors/ufop.errors';
 import { handlerTimeoutMessage } from '../execution/inline.executor';
 import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interface';
@@ -10,7 +9,8 @@ import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
 import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { redactRedisUrl } from './ufop-queue.options';
-import { decodeFailure, UfopBlobKeys, UfopJobData, UfopJobResult } from './ufop-job';
+import { UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
+import { QueueDepth } from './queue-depth';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { ufopContext } from '../observability/request-context'; // [obs]
@@ -26,9 +26,11 @@ interface Pending {
 
 /**
  * Runs handlers on workers through the Bull queue. The input bytes go to Redis as one binary value with a TTL,
- * the job carries only JSON metadata, and the web tier learns of the end from ONE subscription per process to
- * Bull's global `completed`/`failed` events, matched against a map of pending job ids: no polling, no
- * `job.finished()` per request. Both blobs are deleted when the request ends, however it ends.
+ * the job carries only JSON metadata, and the web tier learns of the end on a reply channel of its own: each job
+ * names its web process's channel (`replyTo`), the worker publishes the outcome there, and this process matches it
+ * against a map of pending job ids. So a web process hears of its own jobs only — not of every job of every web
+ * process, as Bull's global events would make it — without polling and without `job.finished()` per request. Both
+ * blobs are deleted when the request ends, however it ends.
  */
 export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('UfopQueue');
@@ -37,6 +39,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly blobTtlMs: number;
   private listening?: Promise<void>;
   private blobs?: RedisBlobStore;
+  private readonly replyChannel: string;
+  private readonly depth: QueueDepth;
+  private readonly onReply = (channel: string, message: string) => {
+    if (channel === this.replyChannel) this.settle(message);
+  };
   private readonly onConnectionLost = () => this.failAll(new UfopUnavailableError(REDIS_LOST_MESSAGE));
 
   constructor(
@@ -45,6 +52,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   ) {
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
     this.blobTtlMs = options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS;
+    this.replyChannel = this.keys.replyChannel(randomUUID());
+    this.depth = new QueueDepth(queue, options.maxQueued);
   }
 
   private get client(): Redis {
@@ -75,6 +84,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     this.failAll(new UfopUnavailableError('the server is shutting down'));
     this.client.off?.('close', this.onConnectionLost);
     this.subscriber.off?.('close', this.onConnectionLost);
+    this.subscriber.off?.('message', this.onReply);
   }
 
   async checkHealth(): Promise<void> {
@@ -90,6 +100,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     // Fail fast while Redis is away: the client gets a 503 now, not a hung request.
     if (!this.isConnected()) throw new UfopUnavailableError(REDIS_UNAVAILABLE_MESSAGE);
     await this.listen();
+    // Backpressure: past UFOP_MAX_QUEUED waiting jobs, refuse now, before the input goes to Redis.
+    this.depth.admit();
 
     const jobId = randomUUID();
     const { input } = invocation;
@@ -106,6 +118,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         size: input.size,
       },
       deadline: Date.now() + timeoutMs,
+      replyTo: this.replyChannel,
       reqid: ufopContext()?.reqid, // [obs] the worker logs under the same id
     };
 
@@ -163,16 +176,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     return isRedisReady(this.client) && isRedisReady(this.subscriber);
   }
 
-  /** Subscribes once per process to Bull's global completion events. */
+  /** Subscribes once, to this process's own reply channel (on Bull's subscriber connection). */
   private listen(): Promise<void> {
     this.listening ??= (async () => {
-      const subscribed = Promise.all([
-        once(this.queue, 'registered:global:completed'),
-        once(this.queue, 'registered:global:failed'),
-      ]);
-      this.queue.on('global:completed', (jobId: string, value: string) => this.settle(jobId, value));
-      this.queue.on('global:failed', (jobId: string, reason: string) => this.settleFailed(jobId, reason));
-      await subscribed;
+      this.subscriber.on('message', this.onReply);
+      await this.subscriber.subscribe(this.replyChannel);
       // Events published while a connection is down are lost for good: fail those requests at once (503)
       // rather than let them wait for their timeout.
       this.client.on('close', this.onConnectionLost);
@@ -181,22 +189,18 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     return this.listening;
   }
 
-  private settle(jobId: string, value: string): void {
-    const waiting = this.pending.get(jobId);
-    if (!waiting) return; // another web process's job, or one this process gave up on
-    this.pending.delete(jobId);
+  private settle(message: string): void {
+    let reply: UfopJobReply;
     try {
-      waiting.resolve(JSON.parse(value) as UfopJobResult);
-    } catch (error) {
-      waiting.reject(error as Error);
+      reply = JSON.parse(message) as UfopJobReply;
+    } catch {
+      return this.logger.warn(`unreadable reply on ${this.replyChannel}`);
     }
-  }
-
-  private settleFailed(jobId: string, reason: string): void {
-    const waiting = this.pending.get(jobId);
-    if (!waiting) return;
-    this.pending.delete(jobId);
-    waiting.reject(decodeFailure(reason));
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return; // a job this process gave up on (timeout, client gone)
+    this.pending.delete(reply.id);
+    if ('result' in reply) waiting.resolve(reply.result);
+    else waiting.reject(new UfopError(reply.failure.status, reply.failure.error));
   }
 
   /**

@@ -22,7 +22,12 @@ export interface UfopJobData {
   deadline: number;
   /** The web request's id, so that the worker's log lines carry it (absent in jobs from older web processes). */
   reqid?: string;
+  /** The reply channel of the web process waiting for this job: the worker publishes the outcome there only. */
+  replyTo?: string;
 }
+
+/** What a worker publishes on a job's reply channel: its result, or the status and message of its failure. */
+export type UfopJobReply = { id: string; result: UfopJobResult } | { id: string; failure: { status: number; error: string } };
 
 /** A job's return value: the response minus its bytes, which wait in the output blob. */
 export interface UfopJobResult {
@@ -50,6 +55,11 @@ export class UfopBlobKeys {
     return `${this.base}${jobId}:out`;
   }
 
+  /** The reply channel of one web process. */
+  replyChannel(processId: string): string {
+    return `${this.base.slice(0, -'blob:'.length)}reply:${processId}`;
+  }
+
   /** The pattern that matches every blob of this queue (for tests and operators). */
   pattern(): string {
     return `${this.base}*`;
@@ -57,7 +67,7 @@ export class UfopBlobKeys {
 }
 
 /** Bull's own reason when a job was found without a live worker more often than `maxStalledCount` allows. */
-const STALLED_REASON = /stalled more than/i;
+export const STALLED_REASON = /stalled more than/i;
 export const WORKER_LOST_MESSAGE = 'the worker running this request was lost';
 
 /**
@@ -65,8 +75,11 @@ export const WORKER_LOST_MESSAGE = 'the worker running this request was lost';
  * answers with the status and message the handler chose, exactly as inline mode would.
  */
 export class UfopJobFailure extends Error {
-  constructor(status: number, message: string) {
-    super(JSON.stringify({ status, error: message }));
+  constructor(
+    readonly status: number,
+    readonly error: string,
+  ) {
+    super(JSON.stringify({ status, error }));
   }
 }
 

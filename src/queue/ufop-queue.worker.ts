@@ -13,7 +13,16 @@ import { newRequestId } from '../observability/request-id';
 import { nowMs, runInContext, UfopRequestContext } from '../observability/request-context';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
-import { encodeFailure, UfopBlobKeys, UfopJobFailure, UfopJobData, UfopJobResult } from './ufop-job';
+import {
+  encodeFailure,
+  STALLED_REASON,
+  UfopBlobKeys,
+  UfopJobFailure,
+  UfopJobData,
+  UfopJobReply,
+  UfopJobResult,
+  WORKER_LOST_MESSAGE,
+} from './ufop-job';
 import { RedisBlobStore } from './redis-blob.store';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
@@ -57,6 +66,13 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
       this.logger.error(`worker stopped: ${error.message}`);
     });
     this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
+    // A job whose worker died twice is failed by Bull's stalled-job check, which may run in this process: the web
+    // process waiting for it must hear of it, with the status it would have had.
+    this.queue.on('failed', (job: Job<UfopJobData> | null, error: Error) => {
+      if (job && STALLED_REASON.test(error?.message ?? '')) {
+        this.reply(job, { id: String(job.id), failure: { status: 503, error: WORKER_LOST_MESSAGE } });
+      }
+    });
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
   }
 
@@ -66,26 +82,43 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     return { limit: this.options.concurrency, active: this.running, queued: 0 };
   }
 
-  /** Runs one job: its failure reason carries the status and message the client will see. */
+  /**
+   * Runs one job and publishes its outcome on the reply channel of the web process that waits for it (the job
+   * names it), before Bull marks the job finished: the answer leaves as soon as it exists. Published on the same
+   * connection as the output's SET, so Redis has stored the output before the web process can ask for it.
+   */
   async run(job: Job<UfopJobData>): Promise<UfopJobResult> {
+    const id = String(job.id);
     this.running++;
     const started = nowMs();
     let status = 500;
     try {
-      const result = await this.runJob(job);
+      const result = await this.execute(job);
       status = result.status;
+      this.reply(job, { id, result });
       return result;
     } catch (error) {
-      if (error instanceof UfopJobFailure) status = (JSON.parse(error.message) as { status: number }).status;
-      throw error;
+      const failure = error as UfopJobFailure;
+      status = failure.status;
+      this.reply(job, { id, failure: { status: failure.status, error: failure.error } });
+      throw failure;
     } finally {
       this.running--;
       // The worker's access-log line: with the web tier's line (same reqid) it tells where the time went.
-      this.logger.log(`job ${job.id} cmd=${job.data.input.cmd} status=${status} ms=${(nowMs() - started).toFixed(1)}`);
+      this.logger.log(`job ${id} cmd=${job.data.input.cmd} status=${status} ms=${(nowMs() - started).toFixed(1)}`);
     }
   }
 
-  private async runJob(job: Job<UfopJobData>): Promise<UfopJobResult> {
+  private reply(job: Job<UfopJobData>, reply: UfopJobReply): void {
+    const channel = job.data?.replyTo;
+    if (!channel) return;
+    (this.queue!.client as unknown as Redis).publish(channel, JSON.stringify(reply)).catch((error: Error) => {
+      this.logger.warn(`job ${reply.id}: reply not published: ${error.message}`);
+    });
+  }
+
+  /** Runs one job: its failure carries the status and message the client will see. */
+  private async execute(job: Job<UfopJobData>): Promise<UfopJobResult> {
     const { data } = job;
     const startedAt = nowMs();
     const jobId = String(job.id);

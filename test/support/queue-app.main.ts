@@ -24,6 +24,17 @@ export class QueueProbeHandlers {
   }
 }
 
+@Injectable()
+export class QueueCrashHandlers {
+  /** Kills the process running the job, as the OOM killer would: the job stalls, and Bull's recovery takes over. */
+  @UfopHandler('probe/die')
+  die(): never {
+    process.stdout.write(`job-dies ${process.pid}\n`);
+    process.kill(process.pid, 'SIGKILL');
+    throw new Error('unreachable');
+  }
+}
+
 /** Request-scoped: a fresh instance per job, numbered within its process. */
 @Injectable({ scope: Scope.REQUEST })
 export class ScopedProbe {
@@ -36,7 +47,7 @@ export class ScopedProbe {
   }
 }
 
-@Module({ imports: [TestAppModule], providers: [QueueProbeHandlers, ScopedProbe] })
+@Module({ imports: [TestAppModule], providers: [QueueProbeHandlers, QueueCrashHandlers, ScopedProbe] })
 export class QueueTestAppModule {}
 
 if (require.main === module) void UfopFactory.bootstrap(QueueTestAppModule);

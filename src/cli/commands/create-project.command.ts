@@ -1,10 +1,13 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { relative, resolve } from 'node:path';
 import { CliError } from '../cli.error';
+import { findUfopPackage } from '../../../schematics/application/ufop-package';
 import { CreatedProject, createProject } from '../project/project.generator';
+import { isCheckout, VENDOR_DIR } from '../project/ufop-tarball';
 
 interface CreateProjectFlags {
   force?: boolean;
+  pack?: boolean;
 }
 
 /** `qiniu-ufop createproject [dir]`: a complete NestJS project, from this package's `application` schematic. */
@@ -18,7 +21,9 @@ export class CreateProjectCommand extends CommandRunner {
   async run([dir = '.']: string[], flags: CreateProjectFlags): Promise<void> {
     let project: CreatedProject;
     try {
-      project = await createProject({ target: resolve(dir), force: flags.force === true });
+      // From a checkout the registry may not have this version: pack it unless told otherwise.
+      const pack = flags.pack ?? isCheckout(findUfopPackage().root);
+      project = await createProject({ target: resolve(dir), force: flags.force === true, pack });
     } catch (error) {
       // Every failure here is about the user's folder or name: a message, never a stack. Nothing was written.
       throw new CliError((error as Error).message);
@@ -26,7 +31,11 @@ export class CreateProjectCommand extends CommandRunner {
     const out = process.stdout;
     for (const file of project.files) out.write(`CREATE ${file}\n`);
     const cd = relative(process.cwd(), project.target);
-    out.write(`\nCreated ${project.name} in ${project.target}. Next steps:\n\n`);
+    out.write(`\nCreated ${project.name} in ${project.target}.\n`);
+    if (project.ufopDependency.startsWith('file:')) {
+      out.write(`qiniu-ufop comes from the tarball in ${VENDOR_DIR}/ (packed from ${findUfopPackage().root}).\n`);
+    }
+    out.write('Next steps:\n\n');
     if (cd) out.write(`  cd ${cd}\n`);
     out.write('  npm install\n  npm run start:dev        # http://127.0.0.1:9100\n');
     out.write('  npx nest g ufop-handler <name>\n  npm test\n\nSee README.md in the project.\n');
@@ -35,5 +44,18 @@ export class CreateProjectCommand extends CommandRunner {
   @Option({ flags: '-f, --force', description: 'write into a non-empty folder, replacing files with the same names' })
   parseForce(): boolean {
     return true;
+  }
+
+  @Option({
+    flags: '--pack',
+    description: `pack this qiniu-ufop into ${VENDOR_DIR}/ and depend on the tarball (the default when run from a checkout)`,
+  })
+  parsePack(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--no-pack', description: 'depend on qiniu-ufop from the npm registry, even from a checkout' })
+  parseNoPack(): boolean {
+    return false;
   }
 }

@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'nest-commander';
 import { CliError } from '../cli.error';
 import { describeStep, DeployStep, planDeploy } from '../deploy/deploy.plan';
-import { findExecutable, TOOL_HELP } from '../deploy/tool.finder';
+import { defaultDockerfile } from '../deploy/default-dockerfile';
+import { findExecutable } from '../deploy/tool.finder';
+import { DEPLOY_TOOLS } from '../doctor/deploy-tools.checks';
+import { deployChecks, doctorContext } from '../doctor/doctor.checks';
+import { deployFailureMessage, runChecks } from '../doctor/doctor.report';
 import { buildDoraConfig, doraConfigYaml } from '../dora/dora-config';
 import { DoraConfigOptions, DoraOptionsCommand, toDoraInput } from '../dora/dora-options.command';
 import { findProject } from '../runtime/ufop-project';
@@ -17,12 +20,11 @@ interface DeployOptions extends DoraConfigOptions {
   dockerfile?: string;
 }
 
-const TOOLS = ['docker', 'qdoractl'];
-
 /**
- * `deploy`: writes dora.yaml, then `docker build`, `qdoractl push <tag>`, `qdoractl release --config <dir>`,
- * printing each step and stopping at the first that fails, with its exit code. `--dry-run` prints the
- * steps and dora.yaml and runs nothing.
+ * `deploy`: runs doctor's deploy checks (docker and its daemon, qdoractl logged in, the Dockerfile, local
+ * dependencies) and stops with their explanation when one fails; then writes dora.yaml, runs `docker build`,
+ * `qdoractl push <tag>`, `qdoractl release --config <dir>`, printing each step and stopping at the first that fails,
+ * with its exit code. `--dry-run` prints the steps and dora.yaml and runs nothing.
  */
 @Command({ name: 'deploy', description: 'build the image, push it and release it on Qiniu dora (docker + qdoractl)' })
 export class DeployCommand extends DoraOptionsCommand {
@@ -34,20 +36,21 @@ export class DeployCommand extends DoraOptionsCommand {
     const steps = planDeploy({ config, yaml: doraConfigYaml(config), configDir, dockerfile });
     const out = (line: string) => process.stdout.write(`${line}\n`);
 
-    const missing = TOOLS.filter((tool) => !findExecutable(tool));
     if (options.dryRun) {
+      // A dry run starts nothing, not even `docker info`: it only notes the tools that are not on PATH.
+      const missing = Object.keys(DEPLOY_TOOLS).filter((tool) => !findExecutable(tool));
       out(`dry run in ${root}: nothing is written or run`);
       steps.forEach((step, i) => out(`[${i + 1}/${steps.length}] ${describeStep(step)}`));
       out(`--- ${steps[0].kind === 'write' ? steps[0].path : 'dora.yaml'} ---`);
       process.stdout.write(doraConfigYaml(config));
-      for (const tool of missing) out(`note: ${tool} is not on PATH: ${TOOL_HELP[tool]}`);
+      for (const tool of missing) out(`note: ${tool} is not on PATH: ${DEPLOY_TOOLS[tool]}`);
       return;
     }
-    if (missing.length) {
-      throw new CliError(missing.map((tool) => `${tool} is not on PATH: ${TOOL_HELP[tool]}`).join('\n'), 127);
-    }
-    if (!existsSync(resolve(root, dockerfile))) {
-      throw new CliError(`${dockerfile} does not exist: write one with \`qiniu-ufop dockerfile -o ${dockerfile}\` or pass --dockerfile`);
+    const report = await runChecks(deployChecks({ dockerfile: options.dockerfile }), doctorContext());
+    if (report.failed) {
+      // 127, as a shell answers a missing command, when a tool is missing altogether.
+      const missingTool = report.outcomes.some((outcome) => outcome.status === 'fail' && outcome.missingTool);
+      throw new CliError(`${deployFailureMessage(report)}\n(\`qiniu-ufop doctor\` checks everything; nothing was written or run)`, missingTool ? 127 : 1);
     }
 
     for (const [i, step] of steps.entries()) {
@@ -75,11 +78,6 @@ export class DeployCommand extends DoraOptionsCommand {
   parseDryRun(): boolean {
     return true;
   }
-}
-
-/** A project made by createproject has ./Dockerfile; this repository keeps it in docker/. */
-function defaultDockerfile(root: string): string {
-  return existsSync(join(root, 'Dockerfile')) || !existsSync(join(root, 'docker', 'Dockerfile')) ? 'Dockerfile' : 'docker/Dockerfile';
 }
 
 /** Runs one step in the project folder; resolves with its exit code (128 + signal number when killed). */

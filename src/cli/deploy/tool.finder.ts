@@ -15,11 +15,3 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
   }
   return undefined;
 }
-
-/** What to tell someone who lacks a tool that `deploy` needs. */
-export const TOOL_HELP: Record<string, string> = {
-  docker: 'install Docker (https://docs.docker.com/get-docker/) and check that `docker info` works',
-  qdoractl:
-    'download qdoractl from Qiniu (the dora / UFOP documentation on developer.qiniu.com), put it on PATH, ' +
-    'then log in once with `qdoractl login -u <AccessKey> -p <SecretKey>` and register the UFOP with `qdoractl register <ufop>`',
-};

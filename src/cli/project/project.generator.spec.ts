@@ -30,6 +30,41 @@ describe('createProject (qiniu-ufop createproject)', () => {
     expect(readdirSync(join(parent, 'nested'))).toEqual(['thumbs']);
   });
 
+  it('depends on qiniu-ufop from the registry by default', async () => {
+    const target = join(parent, 'thumbs');
+    const project = await createProject({ target, dockerDir });
+
+    expect(project.ufopDependency).toMatch(/^\^\d+\.\d+\.\d+/);
+    expect(existsSync(join(target, 'vendor'))).toBe(false);
+  });
+
+  it('with pack, packs qiniu-ufop into vendor/ and depends on the tarball by a relative file: path', async () => {
+    // A stand-in package (npm pack of the real one needs a build); npm pack runs for real.
+    const ufopRoot = join(parent, 'ufop-pkg');
+    mkdirSync(ufopRoot);
+    writeFileSync(join(ufopRoot, 'package.json'), JSON.stringify({ name: 'qiniu-ufop', version: '9.9.9', files: ['index.js'] }));
+    writeFileSync(join(ufopRoot, 'index.js'), 'module.exports = 1;\n');
+    const target = join(parent, 'thumbs');
+    const project = await createProject({ target, dockerDir, pack: true, ufopRoot });
+
+    expect(project.ufopDependency).toBe('file:vendor/qiniu-ufop-9.9.9.tgz');
+    expect(project.files).toContain(join('vendor', 'qiniu-ufop-9.9.9.tgz'));
+    expect(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies['qiniu-ufop']).toBe('file:vendor/qiniu-ufop-9.9.9.tgz');
+    expect(statSync(join(target, 'vendor', 'qiniu-ufop-9.9.9.tgz')).size).toBeGreaterThan(0);
+  });
+
+  it('refuses to pack a checkout that has not been built', async () => {
+    const ufopRoot = join(parent, 'checkout');
+    mkdirSync(join(ufopRoot, 'src', 'cli'), { recursive: true });
+    writeFileSync(join(ufopRoot, 'package.json'), JSON.stringify({ name: 'qiniu-ufop', version: '9.9.9' }));
+    writeFileSync(join(ufopRoot, 'src', 'cli', 'main.ts'), '');
+
+    await expect(createProject({ target: join(parent, 'thumbs'), dockerDir, pack: true, ufopRoot })).rejects.toThrow(
+      /is not built: run `npm run build` there first/,
+    );
+    expect(readdirSync(parent)).toEqual(['checkout']);
+  });
+
   it('keeps the executable bit of scripts copied from the docker folder', async () => {
     chmodSync(join(dockerDir, 'entrypoint.sh'), 0o755);
     const target = join(parent, 'thumbs');

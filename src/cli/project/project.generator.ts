@@ -5,6 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ApplicationOptions } from '../../../schematics/application';
 import { projectNameProblems, suggestProjectName } from '../../../schematics/application/project-name';
 import { findUfopPackage } from '../../../schematics/application/ufop-package';
+import { packUfopInto } from './ufop-tarball';
 
 /** This package's collection: `dist/schematics` once built, `schematics/` from source (same relative path). */
 export const COLLECTION_PATH = join(__dirname, '..', '..', '..', 'schematics', 'collection.json');
@@ -16,6 +17,13 @@ export interface CreateProjectOptions {
   force?: boolean;
   /** Folder with the Docker templates: this package's `docker/` by default (tests pass their own). */
   dockerDir?: string;
+  /**
+   * Pack this qiniu-ufop (`npm pack`) into the project's `vendor/` and depend on the tarball (`file:`), for a
+   * version that is not on the registry; otherwise the project depends on `^<version>` from the registry.
+   */
+  pack?: boolean;
+  /** The qiniu-ufop to pack: the one running (tests pass their own). */
+  ufopRoot?: string;
 }
 
 export interface CreatedProject {
@@ -23,13 +31,16 @@ export interface CreatedProject {
   target: string;
   /** Paths written, relative to the target. */
   files: string[];
+  /** The project's `qiniu-ufop` dependency, as written in its package.json. */
+  ufopDependency: string;
 }
 
 /**
  * Runs the `application` schematic into a staging folder beside the target, then moves the files into place:
  * a failure (bad template, missing Docker files) leaves the target as it was.
  */
-export async function createProject({ target, force = false, dockerDir }: CreateProjectOptions): Promise<CreatedProject> {
+export async function createProject(options: CreateProjectOptions): Promise<CreatedProject> {
+  const { target, force = false, dockerDir, pack = false } = options;
   const name = basename(target);
   const problems = projectNameProblems(name);
   if (problems.length > 0) {
@@ -52,8 +63,10 @@ export async function createProject({ target, force = false, dockerDir }: Create
   // mkdtemp makes it private (0700); the project folder gets the usual mode.
   chmodSync(staging, 0o777 & ~process.umask());
   try {
-    const docker = dockerDir ?? join(findUfopPackage().root, 'docker');
-    await runApplicationSchematic(staging, { name, directory: '.', dockerDir: docker });
+    const ufop = findUfopPackage();
+    const docker = dockerDir ?? join(ufop.root, 'docker');
+    const ufopDependency = pack ? await packUfopInto(options.ufopRoot ?? ufop.root, staging) : `^${ufop.version}`;
+    await runApplicationSchematic(staging, { name, directory: '.', dockerDir: docker, ufopDependency });
     keepExecutableBits(docker, join(staging, 'docker'));
     const files = listFiles(staging).map((file) => relative(staging, file));
     if (!existsSync(target)) {
@@ -64,7 +77,7 @@ export async function createProject({ target, force = false, dockerDir }: Create
         renameSync(join(staging, file), join(target, file));
       }
     }
-    return { name, target, files: files.sort() };
+    return { name, target, files: files.sort(), ufopDependency };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

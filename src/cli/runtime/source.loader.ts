@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { UfopRunRequest, UfopRunResponse } from '../../execution/ufop.runner';
+import type { UfopRouteRegistry } from '../../routing/ufop-route.registry';
 import { CliError } from '../cli.error';
 import { UfopProject } from './ufop-project';
 
@@ -14,6 +15,8 @@ export interface LoadedProject {
   runUfopCommand: (app: INestApplicationContext, request: UfopRunRequest) => Promise<UfopRunResponse>;
   /** Creates the application context with the project's own @nestjs/core. */
   createContext: (options: { logger: LoggerService | false }) => Promise<INestApplicationContext>;
+  /** The routes the application discovered, most specific first, with the method serving each. */
+  listRoutes: (app: INestApplicationContext) => Array<{ pattern: string; handler: string }>;
 }
 
 type Require = NodeRequire;
@@ -48,12 +51,18 @@ export function loadProjectFromSource(project: UfopProject): LoadedProject {
     throw new CliError('this project does not depend on qiniu-ufop: npm install qiniu-ufop');
   }
   const framework = projectRequire(frameworkPath);
-  const { NestFactory } = createRequire(frameworkPath)('@nestjs/core');
+  const frameworkRequire = createRequire(frameworkPath);
+  const { NestFactory } = frameworkRequire('@nestjs/core');
   return {
     appModule,
     runUfopCommand: framework.runUfopCommand,
     // abortOnError false: a boot error is thrown to us, to print as a message, instead of exiting the process.
     createContext: ({ logger }) => NestFactory.createApplicationContext(appModule, { logger, abortOnError: false }),
+    listRoutes: (app) =>
+      // Internal to qiniu-ufop, so taken from the project's copy beside its index (dist/src, or src for the sample).
+      (app.get(frameworkRequire('./routing/ufop-route.registry').UfopRouteRegistry, { strict: false }) as UfopRouteRegistry)
+        .all()
+        .map((def) => ({ pattern: def.route.pattern instanceof RegExp ? String(def.route.pattern) : def.route.pattern, handler: `${def.className}.${def.methodName}()` })),
   };
 }
 

@@ -20,6 +20,7 @@ describe('finding the project', () => {
       appModuleExport: 'AppModule',
       builtEntry: join(dir, 'dist', 'main.js'),
       tsconfig: join(dir, 'tsconfig.json'),
+      buildTsconfig: join(dir, 'tsconfig.build.json'),
     });
   });
 

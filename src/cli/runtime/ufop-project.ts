@@ -20,6 +20,8 @@ export interface UfopProject {
   builtEntry: string;
   /** The tsconfig that `process` compiles sources with. */
   tsconfig: string;
+  /** The tsconfig `nest build` uses (`compilerOptions.tsConfigPath` of nest-cli.json, default tsconfig.build.json). */
+  buildTsconfig: string;
 }
 
 export interface ProjectOverrides {
@@ -49,7 +51,7 @@ export function findProject(cwd = process.cwd(), overrides: ProjectOverrides = {
     if (name) appModuleExport = name;
   }
   const builtEntry = overrides.entry ? resolve(cwd, overrides.entry) : join(outDir, `${entryFile}.js`);
-  return { root, appModuleFile, appModuleExport, builtEntry, tsconfig: join(root, 'tsconfig.json') };
+  return { root, appModuleFile, appModuleExport, builtEntry, tsconfig: join(root, 'tsconfig.json'), buildTsconfig: join(root, buildConfig) };
 }
 
 /** Throws a message that says what to do when the project has not been built. */

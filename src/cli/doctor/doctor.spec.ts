@@ -1,0 +1,96 @@
+import { createServer, Server } from 'node:net';
+import { once } from 'node:events';
+import { DoctorContext } from './doctor.check';
+import { dockerDaemonFix } from './doctor.messages';
+import { deployFailureMessage, formatReport, runChecks } from './doctor.report';
+import { compareVersions, cpuFlavorCheck, nodeCheck, portCheck } from './environment.checks';
+
+const context = (env: Record<string, string | undefined> = {}): DoctorContext => ({ env, path: '' });
+
+describe('doctor checks', () => {
+  describe('dockerDaemonFix', () => {
+    const env = { DOCKER_HOST: 'tcp://10.0.0.5:2376' };
+    it('tells a daemon that is not running from TLS, certificate and permission problems', () => {
+      expect(dockerDaemonFix('Cannot connect to the Docker daemon at unix:///var/run/docker.sock.', {})).toMatch(
+        /^start the Docker daemon.*DOCKER_HOST=tcp:\/\/127\.0\.0\.1:2375.*\(now: DOCKER_HOST is not set, DOCKER_TLS_VERIFY is not set, DOCKER_CERT_PATH is not set\)$/,
+      );
+      expect(dockerDaemonFix('malformed HTTP response "\\x15\\x03"', env)).toMatch(/^the client and the daemon disagree about TLS.*now: DOCKER_HOST=tcp:\/\/10\.0\.0\.5:2376/);
+      expect(dockerDaemonFix('x509: certificate signed by unknown authority', env)).toMatch(/^the daemon's TLS certificate is not accepted/);
+      expect(dockerDaemonFix('dial unix /var/run/docker.sock: connect: permission denied', env)).toMatch(/docker group/);
+      expect(dockerDaemonFix('something else', env)).toMatch(/^check that `docker info` works in this shell/);
+    });
+  });
+
+  describe('cpu and flavor', () => {
+    const run = async (env: Record<string, string>) => cpuFlavorCheck.run(context(env));
+    it('accepts either, both when they agree, and neither', async () => {
+      expect(await run({ CPU_COUNT: '2' })).toMatchObject({ status: 'ok', summary: 'CPU_COUNT=2: 2 processes' });
+      expect(await run({ FLAVOR: 'C4M8' })).toMatchObject({ status: 'ok', summary: 'FLAVOR=C4M8: 4 processes' });
+      expect(await run({ CPU_COUNT: '1', FLAVOR: 'c2m4' })).toMatchObject({ status: 'ok' });
+      expect((await run({})).status).toBe('ok');
+    });
+    it('refuses malformed values and warns when CPU_COUNT exceeds the flavor', async () => {
+      expect(await run({ CPU_COUNT: 'two' })).toMatchObject({ status: 'fail', summary: 'CPU_COUNT=two is not a positive integer' });
+      expect(await run({ FLAVOR: '4 cores' })).toMatchObject({ status: 'fail', summary: 'FLAVOR=4 cores is not a dora flavor' });
+      expect(await run({ CPU_COUNT: '8', FLAVOR: 'C2M4' })).toMatchObject({ status: 'warn', fix: "remove CPU_COUNT (the flavor's 2 is used) or lower it to 2" });
+    });
+  });
+
+  describe('port', () => {
+    let server: Server;
+    let port: number;
+    beforeAll(async () => {
+      server = createServer().listen(0);
+      await once(server, 'listening');
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(() => server.close());
+
+    it('warns about a port in use, naming the variable it came from', async () => {
+      const result = await portCheck.run(context({ PORT: String(port) }));
+      expect(result).toMatchObject({ status: 'warn', summary: `PORT=${port} is in use: runserver and npm start would fail to listen` });
+    });
+    it('takes PORT_HTTP when PORT is unset, and refuses what is not a port', async () => {
+      server.close();
+      await once(server, 'close');
+      expect(await portCheck.run(context({ PORT_HTTP: String(port) }))).toMatchObject({ status: 'ok', summary: `PORT_HTTP=${port} is free` });
+      expect(await portCheck.run(context({ PORT: 'http' }))).toMatchObject({ status: 'fail', summary: 'PORT=http is not a port number' });
+    });
+  });
+
+  it('compares Node versions and fails on one older than engines.node', async () => {
+    expect(compareVersions('20.18.1', '20.18.1')).toBe(0);
+    expect(compareVersions('20.9.0', '20.18.1')).toBeLessThan(0);
+    expect(compareVersions('22.0.0', '20.18.1')).toBeGreaterThan(0);
+    expect(await nodeCheck('18.19.0').run(context())).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^Node\.js 18\.19\.0 is older than qiniu-ufop needs \(>=/) });
+    expect((await nodeCheck(process.versions.node).run(context())).status).toBe('ok');
+  });
+
+  it('reports each check with its fix, counts problems, and tells deploy failures apart', async () => {
+    const report = await runChecks(
+      [
+        { name: 'node', deploy: false, run: async () => ({ status: 'ok', summary: 'fine' }) },
+        { name: 'port', deploy: false, run: async () => ({ status: 'warn', summary: 'busy', fix: 'stop it' }) },
+        { name: 'docker', deploy: true, run: async () => ({ status: 'fail', summary: 'no daemon', fix: 'start it', details: ['Cannot connect'] }) },
+        { name: 'boom', deploy: false, run: async () => { throw new Error('oops'); } },
+      ],
+      context(),
+    );
+    expect(report).toMatchObject({ failed: true, deployWouldFail: true });
+    expect(formatReport(report)).toBe(
+      [
+        '  ok    node    fine',
+        '  warn  port    busy',
+        '                fix: stop it',
+        '  FAIL  docker  no daemon',
+        '                  Cannot connect',
+        '                fix: start it',
+        '  FAIL  boom    the check itself failed: oops',
+        '',
+        '2 problems: a deploy would fail (docker). 1 warning.',
+        '',
+      ].join('\n'),
+    );
+    expect(deployFailureMessage(report)).toBe('no daemon: start it\n    Cannot connect\nthe check itself failed: oops');
+  });
+});

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { callHandler as call, UfopProcess } from './support/ufop-process';
+
+/** CPU time (user + system, in clock ticks of 10 ms) a process has used so far, from /proc. */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+describe('queue mode at scale', () => {
+  let redis: TestRedis;
+  const started: UfopProcess[] = [];
+  const prefixes: string[] = [];
+
+  const env = (prefix: string, role: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    UFOP_ROLE: role,
+    REDIS_URL: redis.url,
+    UFOP_QUEUE_PREFIX: prefix,
+    UFOP_HANDLER_TIMEOUT_MS: '30000',
+    ...extra,
+  });
+  const start = async (envs: Record<string, string>[]) => {
+    const processes = await Promise.all(envs.map((e) => UfopProcess.start(e)));
+    started.push(...processes);
+    return processes;
+  };
+
+  beforeAll(async () => {
+    redis = await useTestRedis();
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((p) => p.kill()));
+    for (const prefix of prefixes) await deleteKeysUnder(redis.url, prefix);
+    await redis?.close();
+  });
+
+  it('each web process hears only its own completions: with load on one of four, the idle ones use ≤ 5% of its CPU', async () => {
+    const prefix = uniquePrefix('fanout');
+    prefixes.push(prefix);
+    const [busy, ...idle] = await start([1, 2, 3, 4].map(() => env(prefix, 'web')));
+    await start([env(prefix, 'worker', { UFOP_CONCURRENCY: '8' })]);
+    expect((await call(busy.baseUrl, 'demo/hello/warm')).status).toBe(200);
+
+    const before = [busy, ...idle].map((p) => cpuTicks(p.pid));
+    let sent = 0;
+    const body = Buffer.alloc(1024, 1);
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (sent < 1000) {
+          sent++;
+          const reply = await call(busy.baseUrl, 'demo/echo', body);
+          expect(reply.status).toBe(200);
+        }
+      }),
+    );
+    const used = [busy, ...idle].map((p, i) => cpuTicks(p.pid) - before[i]);
+    const [busyTicks, ...idleTicks] = used;
+    expect(busyTicks).toBeGreaterThan(50); // the load was real: over 0.5 s of CPU
+    for (const ticks of idleTicks) expect(ticks).toBeLessThanOrEqual(busyTicks * 0.05);
+  }, 180_000);
+
+  it('a job failed by the stalled-job check of another worker reaches the waiting request, as 503', async () => {
+    const prefix = uniquePrefix('stalled');
+    prefixes.push(prefix);
+    const short = { UFOP_QUEUE_LOCK_MS: '1000', UFOP_QUEUE_STALLED_CHECK_MS: '300' };
+    const [web] = await start([env(prefix, 'web', short)]);
+    // The job kills the worker running it; Bull puts it back once, it kills the next worker, and the third worker's
+    // stalled-job check fails it for good (UFOP allows one stall). That worker never ran the job.
+    const workers = await start([1, 2, 3].map(() => env(prefix, 'worker', { ...short, UFOP_CONCURRENCY: '1' })));
+    const reply = await call(web.baseUrl, 'demo/probe/die');
+    expect(reply.status).toBe(503);
+    expect(reply.json()).toEqual({ error: 'the worker running this request was lost' });
+    const died = workers.filter((w) => /job-dies/.test(w.output));
+    expect(died).toHaveLength(2);
+  }, 120_000);
+
+  it('UFOP_MAX_QUEUED: past it a request gets 503 + Retry-After at once; the waiting ones complete once a worker comes', async () => {
+    const prefix = uniquePrefix('backpressure');
+    prefixes.push(prefix);
+    const [web] = await start([env(prefix, 'web', { UFOP_MAX_QUEUED: '2' })]);
+    const waiting = [call(web.baseUrl, 'demo/hello/one'), call(web.baseUrl, 'demo/hello/two')];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const response = await fetch(`${web.baseUrl}/handler?cmd=demo/echo`, { method: 'POST', body: 'refused' });
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await response.json()) as { error: string }).error).toMatch(/2 jobs already waiting for a worker \(UFOP_MAX_QUEUED=2\)/);
+    await start([env(prefix, 'worker')]);
+    const answers = await Promise.all(waiting);
+    expect(answers.map((a) => [a.status, a.body.toString()])).toEqual([
+      [200, 'hello one'],
+      [200, 'hello two'],
+    ]);
+  }, 120_000);
+});
