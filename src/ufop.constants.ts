@@ -15,6 +15,9 @@ export const DEFAULT_FETCH_MAX_REDIRECTS = 5;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 120_000;
 /** Requests that may wait for a handler slot in inline mode before new ones are refused with 503. */
 export const DEFAULT_MAX_WAITING = 100;
+/** A log file is rotated past this size; `UFOP_LOG_FILES` of them are kept (10 MiB × 5 = 50 MiB per role at most). */
+export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_LOG_FILES = 5;
 
 /** Inputs larger than this go to a temp file instead of memory: 8 MiB holds most images, not videos or archives. */
 export const DEFAULT_SPILL_BYTES = 8 * 1024 * 1024;

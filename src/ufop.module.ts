@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { resolveUfopOptions } from './config/ufop-options.factory';
@@ -14,6 +14,12 @@ import { UfopAdmission } from './resources/ufop-admission.service';
 import { UfopExecutor } from './interfaces/ufop-executor.interface';
 import { UfopModuleOptions, UfopOptions } from './interfaces/ufop-options.interface';
 import { UfopRouteRegistry } from './routing/ufop-route.registry';
+import { UfopAdminService } from './admin/ufop-admin.service';
+import { UfopQueueDashboard } from './dashboard/queue-dashboard';
+import { UfopMetricsServer } from './metrics/metrics.server';
+import { UfopMetrics } from './metrics/ufop.metrics';
+import { UfopRequestContextMiddleware } from './observability/request-context.middleware';
+import { UfopRequestTracker } from './observability/request.tracker';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from './ufop.constants';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
@@ -68,10 +74,20 @@ const executorProvider: Provider = {
     UfopAdmission,
     UfopHealthService,
     UfopQueueWorker,
+    UfopMetrics,
+    UfopMetricsServer,
+    UfopRequestTracker,
+    UfopAdminService,
+    UfopQueueDashboard,
   ],
   exports: [UFOP_CONFIG, UFOP_EXECUTOR, UfopDispatcher, UfopRouteRegistry],
 })
-export class UfopModule extends UfopConfigurableModule {
+export class UfopModule extends UfopConfigurableModule implements NestModule {
+  /** Every request gets its id and context first, so that all that follows (errors included) carries it. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(UfopRequestContextMiddleware).forRoutes('{*path}');
+  }
+
   static override forRoot(options: typeof UFOP_OPTIONS_TYPE = {}): DynamicModule {
     return withQueue(super.forRoot(options), options);
   }

@@ -166,4 +166,63 @@ describe('resolveUfopOptions', () => {
       expect(() => resolveUfopOptions({}, { UFOP_QUEUE_KEEP_FAILED: '-1' })).toThrow(/UFOP_QUEUE_KEEP_FAILED/);
     });
   });
+
+  describe('observability options', () => {
+    it('have documented defaults: no metrics, no admin commands, no dashboard, text logs at log level, 10 MiB × 5', () => {
+      expect(resolveUfopOptions({}, {})).toMatchObject({
+        metricsPort: undefined,
+        adminToken: undefined,
+        dashboardPort: undefined,
+        logFormat: 'text',
+        logLevel: 'log',
+        logDir: undefined,
+        logMaxBytes: 10 * 1024 * 1024,
+        logFiles: 5,
+      });
+    });
+
+    it('read every variable', () => {
+      const env = {
+        UFOP_METRICS_PORT: '9464',
+        UFOP_ADMIN_TOKEN: 'a'.repeat(32),
+        UFOP_DASHBOARD_PORT: '3000',
+        UFOP_DASHBOARD_USER: 'ops',
+        UFOP_DASHBOARD_PASSWORD: 'secret',
+        UFOP_LOG_FORMAT: 'JSON',
+        UFOP_LOG_LEVEL: 'debug',
+        UFOP_LOG_DIR: '/var/log',
+        UFOP_LOG_MAX_BYTES: '1048576',
+        UFOP_LOG_FILES: '3',
+      };
+      expect(resolveUfopOptions({}, env)).toMatchObject({
+        metricsPort: 9464,
+        adminToken: 'a'.repeat(32),
+        dashboardPort: 3000,
+        dashboardUser: 'ops',
+        dashboardPassword: 'secret',
+        logFormat: 'json',
+        logLevel: 'debug',
+        logDir: '/var/log',
+        logMaxBytes: 1048576,
+        logFiles: 3,
+      });
+      expect(resolveUfopOptions({}, { UFOP_LOG_LEVEL: 'info' }).logLevel).toBe('log');
+    });
+
+    it('refuse bad values with the variable name', () => {
+      expect(() => resolveUfopOptions({}, { UFOP_LOG_FORMAT: 'xml' })).toThrow(/UFOP_LOG_FORMAT.*text, json/);
+      expect(() => resolveUfopOptions({}, { UFOP_LOG_LEVEL: 'loud' })).toThrow(/UFOP_LOG_LEVEL/);
+      expect(() => resolveUfopOptions({}, { UFOP_LOG_MAX_BYTES: '10' })).toThrow(/UFOP_LOG_MAX_BYTES.*>= 1024/);
+      expect(() => resolveUfopOptions({}, { UFOP_LOG_FILES: '0' })).toThrow(/UFOP_LOG_FILES/);
+      expect(() => resolveUfopOptions({}, { UFOP_METRICS_PORT: '70000' })).toThrow(/UFOP_METRICS_PORT/);
+      expect(() => resolveUfopOptions({}, { UFOP_ADMIN_TOKEN: 'short' })).toThrow(/UFOP_ADMIN_TOKEN is too short/);
+      expect(() => resolveUfopOptions({}, { UFOP_ADMIN_TOKEN: 'has/slash/'.repeat(3) })).toThrow(/UFOP_ADMIN_TOKEN may hold only/);
+    });
+
+    it('refuse a dashboard without basic-auth credentials', () => {
+      expect(() => resolveUfopOptions({}, { UFOP_DASHBOARD_PORT: '3000', UFOP_DASHBOARD_USER: 'ops' })).toThrow(
+        /UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not/,
+      );
+    });
+  });
 });

@@ -2,6 +2,8 @@ import {
   DEFAULT_FETCH_MAX_REDIRECTS,
   DEFAULT_FETCH_TIMEOUT_MS,
   DEFAULT_HANDLER_TIMEOUT_MS,
+  DEFAULT_LOG_FILES,
+  DEFAULT_LOG_MAX_BYTES,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_WAITING,
   DEFAULT_PORT,
@@ -27,7 +29,7 @@ import {
   defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
 import { cpuCount, defaultConcurrency } from './cpu-count';
-import { UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
+import { UfopLogLevel, UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
 
 /** The environment: a record such as `process.env`, or a lookup such as `ConfigService.get`. */
 export type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
@@ -107,6 +109,12 @@ export function resolveUfopOptions(
       explicit.queueStalledCheckMs ?? intVar(env, 'UFOP_QUEUE_STALLED_CHECK_MS') ?? defaultStalledCheckMs(queueLockMs),
     redisConnectTimeoutMs:
       explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+    metricsPort: explicit.metricsPort ?? intVar(env, 'UFOP_METRICS_PORT', 0),
+    adminToken: explicit.adminToken ?? nonEmpty(env('UFOP_ADMIN_TOKEN')),
+    dashboardPort: explicit.dashboardPort ?? intVar(env, 'UFOP_DASHBOARD_PORT', 0),
+    dashboardUser: explicit.dashboardUser ?? nonEmpty(env('UFOP_DASHBOARD_USER')),
+    dashboardPassword: explicit.dashboardPassword ?? nonEmpty(env('UFOP_DASHBOARD_PASSWORD')),
+    ...resolveLogOptions(explicit, env),
     maxInflightBytes:
       explicit.maxInflightBytes ??
       intVar(env, 'UFOP_MAX_INFLIGHT_BYTES') ??
@@ -130,10 +138,48 @@ export function resolveUfopOptions(
     playground: explicit.playground ?? boolVar(env, 'UFOP_PLAYGROUND') ?? defaultPlayground(env),
   };
   options.maxQueued = explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED') ?? Math.max(1, options.maxWaiting);
-  if (options.port < 0 || options.port > 65535) {
-    throw new Error(`Invalid port ${options.port}: expected 0..65535`);
+  for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
+    if (port !== undefined && (port < 0 || port > 65535)) throw new Error(`Invalid ${name} ${port}: expected 0..65535`);
+  }
+  if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+    // It travels in fop URLs and guards the logs: a short one is guessable.
+    throw new Error(`UFOP_ADMIN_TOKEN is too short: use at least ${MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 16)`);
+  }
+  if (options.adminToken !== undefined && !/^[A-Za-z0-9_.~-]+$/.test(options.adminToken)) {
+    throw new Error('UFOP_ADMIN_TOKEN may hold only letters, digits and _ . ~ - (it is one segment of a cmd)');
+  }
+  if (options.dashboardPort !== undefined && (!options.dashboardUser || !options.dashboardPassword)) {
+    throw new Error('UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not: the dashboard never runs without basic auth');
   }
   return options;
+}
+
+export type UfopLogOptions = Pick<UfopOptions, 'logFormat' | 'logLevel' | 'logDir' | 'logMaxBytes' | 'logFiles'>;
+
+/**
+ * The log settings alone: the logger exists before the module (and the supervisor has no module), and a bad
+ * unrelated variable must be reported by the processes, not stop the logger that would report it.
+ */
+export function resolveLogOptions(explicit: UfopModuleOptions = {}, source: EnvSource = process.env): UfopLogOptions {
+  const env: Env = typeof source === 'function' ? source : (name) => source[name];
+  return {
+    logFormat: explicit.logFormat ?? oneOf(env, 'UFOP_LOG_FORMAT', ['text', 'json'] as const) ?? 'text',
+    logLevel: explicit.logLevel ?? logLevelVar(env) ?? 'log',
+    logDir: explicit.logDir ?? nonEmpty(env('UFOP_LOG_DIR')),
+    logMaxBytes: explicit.logMaxBytes ?? intVar(env, 'UFOP_LOG_MAX_BYTES', MIN_LOG_MAX_BYTES) ?? DEFAULT_LOG_MAX_BYTES,
+    logFiles: explicit.logFiles ?? intVar(env, 'UFOP_LOG_FILES') ?? DEFAULT_LOG_FILES,
+  };
+}
+
+/** Smaller files would rotate on nearly every line. */
+const MIN_LOG_MAX_BYTES = 1024;
+const MIN_ADMIN_TOKEN_LENGTH = 16;
+const LOG_LEVELS: readonly UfopLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+function logLevelVar(env: Env): UfopLogLevel | undefined {
+  const raw = nonEmpty(env('UFOP_LOG_LEVEL'))?.toLowerCase();
+  if (raw === 'info') return 'log';
+  return raw === undefined ? undefined : oneOf(() => raw, 'UFOP_LOG_LEVEL', LOG_LEVELS);
 }
 
 /**

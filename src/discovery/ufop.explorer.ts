@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { UfopHealthCheck } from '../interfaces/ufop-health-check.interface';
@@ -18,6 +18,7 @@ type Instance = Record<string, (...args: unknown[]) => unknown>;
 @Injectable()
 export class UfopExplorer implements OnModuleInit {
   private readonly healthChecks: UfopHealthCheck[] = [];
+  private readonly logger = new Logger('UfopRoutes');
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -37,6 +38,10 @@ export class UfopExplorer implements OnModuleInit {
       }
       const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as Partial<UfopHealthCheck>) : undefined;
       if (instance && typeof instance.onUfopHealthCheck === 'function') this.healthChecks.push(instance as UfopHealthCheck);
+    }
+    // Like Nest's "Mapped {/path, GET} route" lines: what this process will answer, in the order routes are tried.
+    for (const handler of this.registry.all()) {
+      this.logger.log(`mapped ${handler.route} → ${handler.className}.${handler.methodName}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { runInContext, ufopContext, UfopRequestContext } from '../observability/request-context';
 import { ConcurrencyLimiter } from './concurrency.limiter';
 
 /** A unit of work the test finishes by hand, so ordering is exact and no timer decides anything. */
@@ -80,5 +81,15 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(1, 1);
     await expect(limiter.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await limiter.run(async () => 'next')).toBe('next');
+  });
+
+  it('runs a call that waited in its own request context, not in the one of the call that freed the slot', async () => {
+    const limiter = new ConcurrencyLimiter(1, 1);
+    const g = gate();
+    const first = runInContext(new UfopRequestContext('first'), () => limiter.run(() => g.opened));
+    const second = runInContext(new UfopRequestContext('second'), () => limiter.run(async () => ufopContext()?.reqid));
+    g.open();
+    await first;
+    expect(await second).toBe('second');
   });
 });

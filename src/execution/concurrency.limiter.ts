@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { UfopUnavailableError } from '../errors/ufop.errors';
 import { tooBusyMessage } from '../resources/resource.messages';
 import { RETRY_AFTER_SECONDS } from '../ufop.constants';
@@ -73,14 +74,16 @@ export class ConcurrencyLimiter {
     if (this.running < this.limit && this.waiting.length === 0) return this.start(work);
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({
-        start: () => {
+        // bound to the waiting request's async context: the call that frees the slot belongs to another
+        // request, whose request id (AsyncLocalStorage) the handler's log lines would otherwise carry.
+        start: AsyncResource.bind(() => {
           // Settled, so that whoever holds the place can release it; nobody is waiting for the answer any more.
           if (cancelled()) {
             reject(new Error('the request gave up while waiting for a handler slot'));
             return this.next();
           }
           this.start(work).then(resolve, reject);
-        },
+        }),
       });
     });
   }

@@ -6,6 +6,8 @@ import { UfopResponse } from '../output/ufop-response';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { UfopDispatcher } from './ufop.dispatcher';
+import { UfopSlots } from '../interfaces/ufop-slots.interface';
+import { ufopContext } from '../observability/request-context';
 
 export const handlerTimeoutMessage = (ms: number) => `handler did not finish within ${ms} ms`;
 
@@ -21,9 +23,17 @@ export class InlineExecutor implements UfopExecutor {
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
   ) {}
 
+  /** Read by the `ufop_handler_slots*` gauges. */
+  get slots(): UfopSlots {
+    return this.admission.limiter;
+  }
+
   execute(invocation: UfopInvocation): Promise<UfopResponse> {
     let expired = false;
-    const call = () => this.dispatcher.invoke(invocation);
+    const call = () => {
+      ufopContext()?.mark('queue'); // a slot is ours: the wait is over
+      return this.dispatcher.invoke(invocation);
+    };
     // A request admitted over HTTP holds its place already; other callers (the CLI, tests) take one here.
     const work = invocation.place
       ? invocation.place.run(call, () => expired)

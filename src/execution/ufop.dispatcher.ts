@@ -7,6 +7,7 @@ import { UfopResponse } from '../output/ufop-response';
 import { validateArgs } from '../routing/ufop-args.validator';
 import { HandlerMatch, UfopRouteRegistry } from '../routing/ufop-route.registry';
 import { noHandlerMessage } from '../ufop.messages';
+import { ufopContext } from '../observability/request-context';
 
 /**
  * Routes a command to its handler and calls it. Used wherever a handler runs: the inline executor,
@@ -20,6 +21,8 @@ export class UfopDispatcher {
   async route(command: string, cmdForMessages = command): Promise<HandlerMatch & { args: object }> {
     const found = this.registry.match(command);
     if (!found) throw new UfopNotFoundError(noHandlerMessage(cmdForMessages));
+    // The request's metric label and access-log route, known before args are validated: a 400 counts under it too.
+    ufopContext()?.setRoute(found.handler.route.pattern);
     return { ...found, args: await validateArgs(found.handler.argsType, found.params) };
   }
 

@@ -18,6 +18,8 @@ import { parseCmd } from '../routing/ufop-cmd.parser';
 import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
 import { UfopHealthService } from './health.service';
+import { UfopAdminService } from '../admin/ufop-admin.service';
+import { ufopContext } from '../observability/request-context';
 
 /** Why a request's signal is aborted: the response is over (sent, timed out, or the client went away). */
 const REQUEST_OVER = Object.freeze(new Error('the request is over'));
@@ -46,6 +48,7 @@ export class UfopController {
     private readonly admission: UfopAdmission,
     @Inject(UFOP_EXECUTOR) private readonly executor: UfopExecutor,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
+    private readonly admin: UfopAdminService,
   ) {}
 
   @All('handler')
@@ -85,6 +88,8 @@ export class UfopController {
   private async process(req: Request, res: Response, source: SourceRequest): Promise<void> {
     const started = performance.now();
     const cmd = parseCmd(firstValue(source.cmd), this.options.ufopName);
+    const admin = await this.admin.tryAnswer(cmd); // operator commands: answered here, never routed or queued
+    if (admin) return send(res, admin, '');
     // Route and validate before reading a byte of input: a bad cmd costs nothing.
     const { handler, params, args } = await this.dispatcher.route(cmd.command, cmd.raw);
     const url = firstValue(source.url);
@@ -98,6 +103,7 @@ export class UfopController {
         ? await this.fetcher.fetch(url, (declared) => new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }), signal())
         : { stored: await (source.readBody?.(admitted) ?? emptyInput()), contentType: source.contentType };
       const fetched = performance.now();
+      ufopContext()?.inputDone(loaded.stored.size);
 
       const input = new UfopInput({
         ...UfopInput.stored(loaded.stored),
@@ -111,6 +117,7 @@ export class UfopController {
       });
       const response = await this.executor.execute({ handlerId: handler.id, params, args, input, place: admitted.place });
       const processed = performance.now();
+      ufopContext()?.mark('process');
       const timing = `input;dur=${(fetched - started).toFixed(1)}, process;dur=${(processed - fetched).toFixed(1)}`;
       await send(res, response, timing);
     } finally {
@@ -166,7 +173,8 @@ function requestSignal(res: Response): () => AbortSignal {
 
 /** Writes status and headers in one call (cheaper than a setHeader per header), then the body. */
 async function send(res: Response, response: UfopResponse, timing: string): Promise<void> {
-  const headers: Record<string, string | number> = { ...response.headers, 'server-timing': timing };
+  const headers: Record<string, string | number> = { ...response.headers };
+  if (timing) headers['server-timing'] = timing;
   if (Buffer.isBuffer(response.body)) {
     headers['content-length'] = response.body.length;
     res.writeHead(response.status, headers);

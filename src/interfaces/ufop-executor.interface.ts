@@ -1,5 +1,6 @@
 import { UfopInput } from '../input/ufop-input';
 import { UfopResponse } from '../output/ufop-response';
+import { UfopSlots } from './ufop-slots.interface';
 import type { LimiterPlace } from '../execution/concurrency.limiter';
 
 /** One call of a handler: which handler, with which raw args, on which input. */
@@ -22,4 +23,6 @@ export interface UfopExecutor {
   execute(invocation: UfopInvocation): Promise<UfopResponse>;
   /** Throws when a dependency the executor needs (Redis, say) is down; `/health` reports it. */
   checkHealth?(): Promise<void>;
+  /** Handler slots of this process, when the executor runs handlers here (inline mode): read by the metrics. */
+  readonly slots?: UfopSlots;
 }

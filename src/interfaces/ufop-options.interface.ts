@@ -1,4 +1,7 @@
 export type UfopMode = 'inline' | 'queue';
+export type UfopLogFormat = 'text' | 'json';
+/** Nest's level names; `UFOP_LOG_LEVEL` also accepts `info` for `log`. A level enables itself and those above it. */
+export type UfopLogLevel = 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type UfopRole = 'all' | 'web' | 'worker';
 
 /**
@@ -57,6 +60,27 @@ export interface UfopOptions {
   queueStalledCheckMs: number;
   /** `UFOP_REDIS_CONNECT_TIMEOUT_MS`: how long a queue-mode process waits for Redis at boot before it exits. Default 10000. */
   redisConnectTimeoutMs: number;
+  /** `UFOP_METRICS_PORT`: serve Prometheus metrics at `/metrics` on this port; unset means no metrics listener. */
+  metricsPort?: number;
+  /** `UFOP_ADMIN_TOKEN`: enables the `_ufop/stats` and `_ufop/logs` commands for whoever knows it; unset: they do not exist. */
+  adminToken?: string;
+  /** `UFOP_DASHBOARD_PORT`: serve the queue dashboard (bull-board, queue mode) on this port; needs user and password. */
+  dashboardPort?: number;
+  /** `UFOP_DASHBOARD_USER`: basic-auth user of the dashboard. */
+  dashboardUser?: string;
+  /** `UFOP_DASHBOARD_PASSWORD`: basic-auth password of the dashboard. */
+  dashboardPassword?: string;
+  /**
+   * Log settings. The logger exists before the module, so these come from the environment only (an explicit value
+   * in `forRoot()` is ignored by the logger): `UFOP_LOG_FORMAT` (default `text`), `UFOP_LOG_LEVEL` (default `log`),
+   * `UFOP_LOG_DIR` (files; unset: stdout only), `UFOP_LOG_MAX_BYTES` (default 10 MiB) and `UFOP_LOG_FILES`
+   * (files kept per log, the current one included; default 5).
+   */
+  logFormat: UfopLogFormat;
+  logLevel: UfopLogLevel;
+  logDir?: string;
+  logMaxBytes: number;
+  logFiles: number;
   /**
    * `UFOP_MAX_INFLIGHT_BYTES`: input bytes one process may hold in memory at once (in queue mode: in memory or
    * parked in Redis). Default: a quarter of the instance's memory (FLAVOR, else the cgroup limit, else total

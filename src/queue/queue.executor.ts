@@ -13,6 +13,7 @@ import { UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-j
 import { QueueDepth } from './queue-depth';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
+import { ufopContext } from '../observability/request-context';
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
 export const REDIS_LOST_MESSAGE = 'the job queue became unavailable while this request was running: Redis connection lost';
@@ -118,6 +119,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       },
       deadline: Date.now() + timeoutMs,
       replyTo: this.replyChannel,
+      reqid: ufopContext()?.reqid, // the worker logs under the same id
     };
 
     // Registered before the job exists: its completed event may come back before `add` resolves.
@@ -142,6 +144,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await Promise.all([stored, this.queue.add(data, { jobId })]);
       }
       const result = await done;
+      if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
       if (result.size > this.options.spillBytes) {
         // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
         cleaned = true;

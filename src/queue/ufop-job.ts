@@ -20,6 +20,8 @@ export interface UfopJobData {
   };
   /** Epoch ms past which the web tier has answered 504: the worker fails the job rather than run it late. */
   deadline: number;
+  /** The web request's id, so that the worker's log lines carry it (absent in jobs from older web processes). */
+  reqid?: string;
   /** The reply channel of the web process waiting for this job: the worker publishes the outcome there only. */
   replyTo?: string;
 }
@@ -33,6 +35,8 @@ export interface UfopJobResult {
   headers: Record<string, string>;
   /** Bytes in the output blob; 0 means there is no blob. */
   size: number;
+  /** Epoch ms at which the worker started the handler: ends the request's `queue` span in the web tier. */
+  startedAt?: number;
 }
 
 /** Key names of one job's blobs, under the queue's own prefix so that `obliterate`-style cleanups find them. */

@@ -8,6 +8,9 @@ import { handlerTimeoutMessage } from '../execution/inline.executor';
 import { UfopDispatcher } from '../execution/ufop.dispatcher';
 import { UfopInput } from '../input/ufop-input';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { UfopSlots } from '../interfaces/ufop-slots.interface';
+import { newRequestId } from '../observability/request-id';
+import { nowMs, runInContext, UfopRequestContext } from '../observability/request-context';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
 import {
@@ -39,6 +42,8 @@ export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Red
 export class UfopQueueWorker implements OnApplicationBootstrap {
   private readonly logger = new Logger('UfopQueue');
   private readonly keys: UfopBlobKeys;
+  private running = 0;
+  private processing = false;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -53,7 +58,11 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     if (this.options.mode !== 'queue' || this.options.role === 'web' || !this.queue) return;
     const concurrency = this.options.concurrency;
     // The promise settles only when the queue closes: errors while running are reported as 'error' events.
-    this.queue.process('*', concurrency, (job: Job<UfopJobData>) => this.run(job)).catch((error: Error) => {
+    this.processing = true;
+    // Each job runs in a request context carrying the web request's id: every log line it writes has it.
+    const handle = (job: Job<UfopJobData>) =>
+      runInContext(new UfopRequestContext(job.data.reqid ?? newRequestId()), () => this.run(job));
+    this.queue.process('*', concurrency, handle).catch((error: Error) => {
       this.logger.error(`worker stopped: ${error.message}`);
     });
     this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
@@ -67,6 +76,12 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
   }
 
+  /** This process's job slots (for the metrics), when it runs jobs. */
+  get slots(): UfopSlots | undefined {
+    if (!this.processing) return undefined;
+    return { limit: this.options.concurrency, active: this.running, queued: 0 };
+  }
+
   /**
    * Runs one job and publishes its outcome on the reply channel of the web process that waits for it (the job
    * names it), before Bull marks the job finished: the answer leaves as soon as it exists. Published on the same
@@ -74,14 +89,23 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
    */
   async run(job: Job<UfopJobData>): Promise<UfopJobResult> {
     const id = String(job.id);
+    this.running++;
+    const started = nowMs();
+    let status = 500;
     try {
       const result = await this.execute(job);
+      status = result.status;
       this.reply(job, { id, result });
       return result;
     } catch (error) {
       const failure = error as UfopJobFailure;
+      status = failure.status;
       this.reply(job, { id, failure: { status: failure.status, error: failure.error } });
       throw failure;
+    } finally {
+      this.running--;
+      // The worker's access-log line: with the web tier's line (same reqid) it tells where the time went.
+      this.logger.log(`job ${id} cmd=${job.data.input.cmd} status=${status} ms=${(nowMs() - started).toFixed(1)}`);
     }
   }
 
@@ -96,6 +120,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
   /** Runs one job: its failure carries the status and message the client will see. */
   private async execute(job: Job<UfopJobData>): Promise<UfopJobResult> {
     const { data } = job;
+    const startedAt = nowMs();
     const jobId = String(job.id);
     const configured = this.options.handlerTimeoutMs;
     const remaining = Math.min(data.deadline - Date.now(), configured);
@@ -134,7 +159,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
           this.logger.warn(`job ${jobId}: output not stored: ${error.message}`);
         });
       }
-      return { status: response.status, headers: response.headers, size: bytes.length };
+      return { status: response.status, headers: response.headers, size: bytes.length, startedAt };
     } catch (error) {
       if (error instanceof UfopJobFailure) throw error;
       const { status, message, unexpected } = toErrorBody(error);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UfopBadRequestError } from '../errors/ufop.errors';
 import { UfopHandlerDefinition } from '../interfaces/ufop-handler-definition.interface';
+import { ADMIN_PREFIX, reservedRouteMessage } from '../admin/ufop-admin.messages';
 import { duplicateRouteMessage } from '../ufop.messages';
 import { compareRoutes } from './ufop-route';
 import { INVALID_ARGS } from './ufop-routing.messages';
@@ -21,6 +22,9 @@ export class UfopRouteRegistry {
   private ordered: UfopHandlerDefinition[] = [];
 
   add(handler: UfopHandlerDefinition): void {
+    if (isReserved(handler)) {
+      throw new Error(reservedRouteMessage(`${handler.className}.${handler.methodName}()`, String(handler.route.pattern)));
+    }
     const clash = this.ordered.find((other) => other.route.signature === handler.route.signature);
     if (clash) throw new Error(duplicateRouteMessage(clash, handler));
     let id = handler.id;
@@ -54,4 +58,11 @@ export class UfopRouteRegistry {
   all(): readonly UfopHandlerDefinition[] {
     return this.ordered;
   }
+}
+
+/** `_ufop/…` belongs to the framework's operator commands; a user route there would shadow or be shadowed by them. */
+function isReserved(handler: UfopHandlerDefinition): boolean {
+  const { pattern } = handler.route;
+  const text = pattern instanceof RegExp ? pattern.source.replace(/^\^/, '') : pattern.replace(/^\/+/, '');
+  return text === ADMIN_PREFIX || text.startsWith(`${ADMIN_PREFIX}/`) || text.startsWith(`${ADMIN_PREFIX}\\/`);
 }

@@ -101,6 +101,14 @@ describe('UfopRouteRegistry', () => {
     );
   });
 
+  it('refuses routes under _ufop/, which the operator commands own', () => {
+    const registry = new UfopRouteRegistry();
+    for (const route of ['_ufop/stats', '/_ufop/:any', '_ufop', /^_ufop\/x/, /_ufop\//]) {
+      expect(() => registry.add(handler(route, 'Mine', 'op'))).toThrow(/Mine\.op\(\) is under _ufop\//);
+    }
+    expect(() => registry.add(handler('ufop_stats'))).not.toThrow();
+  });
+
   it('keeps ids unique and looks handlers up by id', () => {
     const registry = new UfopRouteRegistry();
     registry.add(handler('a', 'H', 'm'));

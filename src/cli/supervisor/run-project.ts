@@ -1,6 +1,7 @@
 import { cpuCount } from '../../config/cpu-count';
-import { logFilePath } from '../../logging/log-file';
-import { UfopLogger } from '../../logging/ufop.logger';
+import { createUfopLogger } from '../../logging/ufop.logger';
+import { ClusterMetrics } from '../../metrics/cluster-metrics';
+import { listenForScrapes, metricsListeningMessage } from '../../metrics/metrics.listener';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../cli.constants';
 import { CliError } from '../cli.error';
 import { findProject, projectEnv, requireBuiltEntry, UfopProject } from '../runtime/ufop-project';
@@ -32,7 +33,22 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
   if (!Number.isInteger(drain) || drain < 0) {
     throw new CliError(`Invalid UFOP_DRAIN_TIMEOUT_MS=${JSON.stringify(seen.UFOP_DRAIN_TIMEOUT_MS)}: expected an integer >= 0`);
   }
-  const logger = new UfopLogger({ file: logFilePath({ ...seen, UFOP_ROLE: options.kind === 'worker' ? 'worker' : 'all' }) });
+  // The supervisor's lines go where its processes' go, in the same format.
+  const logger = createUfopLogger({ ...seen, ...env, UFOP_ROLE: options.kind === 'worker' ? 'worker' : 'all' });
+  // One scrape of UFOP_METRICS_PORT sums every process (they answer the supervisor, which alone listens).
+  const metrics = new ClusterMetrics();
+  const metricsPort = seen.UFOP_METRICS_PORT?.trim() ? Number(seen.UFOP_METRICS_PORT) : undefined;
+  const scrapes =
+    metricsPort === undefined
+      ? undefined
+      : await listenForScrapes(metricsPort, async () => ({ contentType: metrics.contentType, text: await metrics.text() })).catch(
+          (error: Error) => {
+            // Not fatal: the service matters more than its metrics (runserver and runworker on one port, say).
+            logger.error(`metrics not served on port ${metricsPort}: ${error.message}`, undefined, 'Supervisor');
+            return undefined;
+          },
+        );
+  if (scrapes) logger.log(metricsListeningMessage(scrapes, `all ${options.kind} processes`), 'Supervisor');
   const supervisor = new ProcessSupervisor({
     exec,
     processes,
@@ -46,5 +62,7 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
       : {}),
   });
   process.exitCode = await supervisor.run();
+  scrapes?.close();
+  metrics.close();
   logger.closeFile();
 }
