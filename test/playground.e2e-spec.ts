@@ -61,6 +61,7 @@ describe('playground (GET /_ufop/playground)', () => {
             args: [
               { name: 'width', optional: false, in: 'path', rules: ['isInt', 'min 1', 'max 8192'] },
               { name: 'height', optional: true, in: 'path', rules: ['isInt', 'min 1', 'max 8192'] },
+              expect.objectContaining({ name: 'mode', optional: true, in: 'pair' }),
             ],
           },
           expect.objectContaining({ pattern: 'hello/:name?', start: 'hello/', args: [expect.objectContaining({ name: 'name', optional: true })] }),
