@@ -5,13 +5,12 @@
 import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { measure } from './load.mjs';
-import { killOnExit, ROOT, start, stop } from './processes.mjs';
+import { freePort, killOnExit, ROOT, start, stop } from './processes.mjs';
 import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 3);
@@ -23,14 +22,6 @@ const CONNECTIONS = [1, 16];
 // The framework runs as production does: the build output (`npm run bench` builds first).
 
 const FRAMEWORK = ['dist/sample/main.js'];
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function answers(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
