@@ -109,10 +109,8 @@ export class InputSink {
     if (this.fd === undefined) {
       this.path = this.temp().newPath('.in');
       this.fd = openSync(this.path, 'wx', 0o600);
-      const held = Buffer.concat(this.chunks);
-      this.chunks.length = 0;
+      const held = this.takeHeld();
       if (held.length > 0) writeSync(this.fd, held);
-      if (!this.options.countAllAsMemory) this.options.reservation.drop('memory');
     }
     writeSync(this.fd, chunk);
     return undefined;
@@ -124,6 +122,17 @@ export class InputSink {
     this.fd = undefined;
   }
 
+  /**
+   * What arrived before the spill, to be written first to the new file; its bytes leave the memory budget (inline
+   * mode). A declared size within spillBytes never spills, so only gathered chunks can be held here.
+   */
+  private takeHeld(): Buffer {
+    const held = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    if (!this.options.countAllAsMemory) this.options.reservation.drop('memory');
+    return held;
+  }
+
   private temp(): RequestTempFiles {
     if (!this.options.temp) throw new Error('InputSink: an input that may spill needs a temp-file scope');
     return this.options.temp;
@@ -133,12 +142,8 @@ export class InputSink {
     if (!this.file) {
       this.path = this.temp().newPath('.in');
       this.file = await open(this.path, 'wx', 0o600);
-      // What arrived before the spill moves to the file, and out of the memory budget (inline mode). A declared
-      // size within spillBytes never spills, so only gathered chunks can be held here.
-      const held = Buffer.concat(this.chunks);
-      this.chunks.length = 0;
+      const held = this.takeHeld();
       if (held.length > 0) await this.file.write(held);
-      if (!this.options.countAllAsMemory) this.options.reservation.drop('memory');
     }
     await this.file.write(chunk);
   }
