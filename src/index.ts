@@ -37,5 +37,5 @@ export type { EntryModule } from './ufop.factory';
 export { UFOP_QUEUE } from './queue/ufop-queue.constants';
 export { QueueExecutor } from './queue/queue.executor';
 export { UfopQueueWorker } from './queue/ufop-queue.worker';
-export { UfopStartupError } from './queue/redis-connection';
+export { UfopStartupError } from './errors/ufop-startup.error';
 export type { UfopJobData, UfopJobResult } from './queue/ufop-job';

@@ -17,6 +17,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
 } from '../ufop.constants';
 import { statfsSync } from 'node:fs';
+import { UfopStartupError } from '../errors/ufop-startup.error';
 import { tmpdir } from 'node:os';
 import { instanceMemoryBytes } from './memory-size';
 import {
@@ -29,7 +30,7 @@ import {
   defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
 import { cpuCount, defaultConcurrency } from './cpu-count';
-import { UfopLogLevel, UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
+import { UfopLogLevel, UfopMode, UfopModuleOptions, UfopOptions, UfopRole } from '../interfaces/ufop-options.interface';
 
 /** The environment: a record such as `process.env`, or a lookup such as `ConfigService.get`. */
 export type EnvSource = Record<string, string | undefined> | ((name: string) => string | undefined);
@@ -72,7 +73,7 @@ export function resolveUfopOptions(
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
   const redisSentinels = explicit.redisSentinels ?? listVar(env('REDIS_SENTINELS'));
   if (redisUrl && redisSentinels.length > 0) {
-    throw new Error('Set REDIS_URL or REDIS_SENTINELS, not both: with Sentinel the master\'s address comes from the sentinels');
+    throw new UfopStartupError('Set REDIS_URL or REDIS_SENTINELS, not both: with Sentinel the master\'s address comes from the sentinels');
   }
   const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   // Budgets are per process: runserver and runworker tell each process how many of them share the instance.
@@ -80,7 +81,7 @@ export function resolveUfopOptions(
   const tmpDir = explicit.tmpDir ?? nonEmpty(env('UFOP_TMP_DIR')) ?? tmpdir();
   const options: UfopOptions = {
     port: explicit.port ?? intVar(env, 'PORT', 0) ?? intVar(env, 'PORT_HTTP', 0) ?? DEFAULT_PORT,
-    mode: explicit.mode ?? oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl || redisSentinels.length ? 'queue' : 'inline'),
+    mode: explicit.mode ?? modeFrom(env, redisUrl, redisSentinels),
     role: explicit.role ?? oneOf<UfopRole>(env, 'UFOP_ROLE', ['all', 'web', 'worker'] as const) ?? 'all',
     ufopName: explicit.ufopName ?? nonEmpty(env('UFOP_NAME')),
     maxBodyBytes: explicit.maxBodyBytes ?? intVar(env, 'UFOP_MAX_BODY_BYTES') ?? DEFAULT_MAX_BODY_BYTES,
@@ -139,19 +140,32 @@ export function resolveUfopOptions(
   };
   options.maxQueued = explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED') ?? Math.max(1, options.maxWaiting);
   for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
-    if (port !== undefined && (port < 0 || port > 65535)) throw new Error(`Invalid ${name} ${port}: expected 0..65535`);
+    if (port !== undefined && (port < 0 || port > 65535)) throw new UfopStartupError(`Invalid ${name} ${port}: expected 0..65535`);
   }
   if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
     // It travels in fop URLs and guards the logs: a short one is guessable.
-    throw new Error(`UFOP_ADMIN_TOKEN is too short: use at least ${MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 16)`);
+    throw new UfopStartupError(`UFOP_ADMIN_TOKEN is too short: use at least ${MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 16)`);
   }
   if (options.adminToken !== undefined && !/^[A-Za-z0-9_.~-]+$/.test(options.adminToken)) {
-    throw new Error('UFOP_ADMIN_TOKEN may hold only letters, digits and _ . ~ - (it is one segment of a cmd)');
+    throw new UfopStartupError('UFOP_ADMIN_TOKEN may hold only letters, digits and _ . ~ - (it is one segment of a cmd)');
   }
   if (options.dashboardPort !== undefined && (!options.dashboardUser || !options.dashboardPassword)) {
-    throw new Error('UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not: the dashboard never runs without basic auth');
+    throw new UfopStartupError('UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not: the dashboard never runs without basic auth');
   }
   return options;
+}
+
+/**
+ * The mode the environment asks for: `UFOP_MODE`, else `queue` when `REDIS_URL` or `REDIS_SENTINELS` is set, else
+ * `inline`. The CLI asks it too (does `runserver` start workers?), so both decide by the same rule.
+ */
+export function resolveMode(source: EnvSource = process.env): UfopMode {
+  const env: Env = typeof source === 'function' ? source : (name) => source[name];
+  return modeFrom(env, nonEmpty(env('REDIS_URL')), listVar(env('REDIS_SENTINELS')));
+}
+
+function modeFrom(env: Env, redisUrl: string | undefined, redisSentinels: string[]): UfopMode {
+  return oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl || redisSentinels.length ? 'queue' : 'inline');
 }
 
 export type UfopLogOptions = Pick<UfopOptions, 'logFormat' | 'logLevel' | 'logDir' | 'logMaxBytes' | 'logFiles'>;
@@ -199,7 +213,7 @@ function intVar(env: Env, name: string, min = 1): number | undefined {
   const raw = nonEmpty(env(name));
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) {
-    throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected an integer >= ${min}`);
+    throw new UfopStartupError(`Invalid ${name}=${JSON.stringify(raw)}: expected an integer >= ${min}`);
   }
   return Number(raw);
 }
@@ -209,14 +223,14 @@ function boolVar(env: Env, name: string): boolean | undefined {
   if (raw === undefined) return undefined;
   if (['true', '1', 'yes'].includes(raw)) return true;
   if (['false', '0', 'no'].includes(raw)) return false;
-  throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected true or false`);
+  throw new UfopStartupError(`Invalid ${name}=${JSON.stringify(raw)}: expected true or false`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
   const raw = nonEmpty(env(name))?.toLowerCase();
   if (raw === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(raw)) {
-    throw new Error(`Invalid ${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
+    throw new UfopStartupError(`Invalid ${name}=${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
   }
   return raw as T;
 }

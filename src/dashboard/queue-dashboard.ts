@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { once } from 'node:events';
 import { createServer, RequestListener, Server } from 'node:http';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
-import { UFOP_QUEUE } from '../queue/ufop-queue.constants';
+import { UFOP_QUEUE_TOKEN } from '../queue/ufop-queue.constants';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { hasBasicAuth } from './basic-auth';
 import { dashboardMissingMessage, dashboardNeedsQueueMessage } from './dashboard.messages';
@@ -22,7 +21,7 @@ export class UfopQueueDashboard implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
-    @Optional() @Inject(getQueueToken(UFOP_QUEUE)) private readonly queue?: Queue,
+    @Optional() @Inject(UFOP_QUEUE_TOKEN) private readonly queue?: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

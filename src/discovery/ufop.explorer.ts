@@ -7,6 +7,7 @@ import { UfopRoute } from '../routing/ufop-route';
 import { UfopRouteRegistry } from '../routing/ufop-route.registry';
 import { invalidRouteMessage } from '../ufop.messages';
 import { UfopMetadataAccessor } from './ufop-metadata.accessor';
+import { UfopStartupError } from '../errors/ufop-startup.error';
 
 type Instance = Record<string, (...args: unknown[]) => unknown>;
 
@@ -59,7 +60,7 @@ export class UfopExplorer implements OnModuleInit {
     try {
       route = new UfopRoute(metadata.route);
     } catch (error) {
-      throw new Error(invalidRouteMessage(className, methodName, metadata.route, (error as Error).message));
+      throw new UfopStartupError(invalidRouteMessage(className, methodName, metadata.route, (error as Error).message));
     }
     const definition: UfopHandlerDefinition = {
       id: `${className}.${methodName}`,

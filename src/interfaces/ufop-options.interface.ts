@@ -71,7 +71,7 @@ export interface UfopOptions {
   /** `UFOP_DASHBOARD_PASSWORD`: basic-auth password of the dashboard. */
   dashboardPassword?: string;
   /**
-   * Log settings. The logger exists before the module, so these come from the environment only (an explicit value
+   * Log settings. The logger exists before the module, so these come from the environment and `.env` only (an explicit value
    * in `forRoot()` is ignored by the logger): `UFOP_LOG_FORMAT` (default `text`), `UFOP_LOG_LEVEL` (default `log`),
    * `UFOP_LOG_DIR` (files; unset: stdout only), `UFOP_LOG_MAX_BYTES` (default 10 MiB) and `UFOP_LOG_FILES`
    * (files kept per log, the current one included; default 5).

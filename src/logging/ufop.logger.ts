@@ -1,11 +1,13 @@
 import { ConsoleLogger, ConsoleLoggerOptions, LogLevel } from '@nestjs/common';
 import { inspect } from 'node:util';
 import { resolveLogOptions } from '../config/ufop-options.factory';
+import { EnvRecord, readUfopEnv } from '../config/ufop-env';
 import { UfopLogFormat, UfopLogLevel } from '../interfaces/ufop-options.interface';
 import { ufopContext } from '../observability/request-context';
 import { logFilePath } from './log-file';
 import { formatLogLine, LogRecord } from './log-line';
 import { RotatingFile } from './rotating-file';
+import { isReportedElsewhere } from '../errors/ufop-startup.error';
 
 export interface UfopLoggerOptions extends ConsoleLoggerOptions {
   /** Also append every line (never coloured) to this file, created with its folder. */
@@ -69,6 +71,8 @@ export class UfopLogger extends ConsoleLogger {
     writeStreamType?: 'stdout' | 'stderr',
     errorStack?: unknown,
   ): void {
+    // A startup error is printed once, as one line, by UfopFactory.bootstrap: not here with its stack.
+    if (context === 'ExceptionHandler' && isReportedElsewhere(errorStack)) return;
     const reqid = ufopContext()?.reqid;
     const stack = typeof errorStack === 'string' && errorStack ? errorStack : undefined;
     let plainText = '';
@@ -100,7 +104,7 @@ function plain(message: unknown): string {
  * from `UFOP_LOG_FORMAT` and `UFOP_LOG_LEVEL`, and a rotating copy in `$UFOP_LOG_DIR/server/server.log` (or
  * `worker/worker.log` for `UFOP_ROLE=worker`) when `UFOP_LOG_DIR` is set.
  */
-export function createUfopLogger(env: Record<string, string | undefined> = process.env): UfopLogger {
+export function createUfopLogger(env: EnvRecord = readUfopEnv()): UfopLogger {
   const options = resolveLogOptions({}, env);
   return new UfopLogger({
     file: logFilePath(env),

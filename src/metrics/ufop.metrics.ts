@@ -1,12 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { UfopExecutor } from '../interfaces/ufop-executor.interface';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopSlots } from '../interfaces/ufop-slots.interface';
 import { SPANS, UfopRequestContext } from '../observability/request-context';
-import { UFOP_QUEUE } from '../queue/ufop-queue.constants';
+import { UFOP_QUEUE_TOKEN } from '../queue/ufop-queue.constants';
 import { UfopQueueWorker } from '../queue/ufop-queue.worker';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
 import { errorType, METRIC } from './ufop-metrics.names';
@@ -37,7 +36,7 @@ export class UfopMetrics {
     @Inject(UFOP_CONFIG) options: UfopOptions,
     @Inject(UFOP_EXECUTOR) executor: UfopExecutor,
     @Optional() worker?: UfopQueueWorker,
-    @Optional() @Inject(getQueueToken(UFOP_QUEUE)) queue?: Queue,
+    @Optional() @Inject(UFOP_QUEUE_TOKEN) queue?: Queue,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });

@@ -1,10 +1,7 @@
 import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 
-/** A boot failure with a message meant for the operator: `UfopFactory.bootstrap` prints it and exits 1, no stack. */
-export class UfopStartupError extends Error {
-  override readonly name = 'UfopStartupError';
-}
+import { UfopStartupError } from '../errors/ufop-startup.error';
 
 export type RedisStatus = Redis['status'];
 

@@ -1,8 +1,11 @@
 /**
- * The name under which `@nestjs/bull` registers the queue: inject it with `@InjectQueue(UFOP_QUEUE)` to inspect
- * jobs (a dashboard, metrics). The Bull queue's own name in Redis is `UFOP_QUEUE_NAME` (default `ufop`).
+ * The queue's name for injection: `@InjectQueue(UFOP_QUEUE)` of `@nestjs/bull`, or `@Inject(UFOP_QUEUE_TOKEN)`,
+ * gives the Bull queue of queue mode (undefined in inline mode), to inspect jobs. The Bull queue's own name in
+ * Redis is `UFOP_QUEUE_NAME` (default `ufop`).
  */
 export const UFOP_QUEUE = 'qiniu-ufop';
+/** The provider token: the string `@nestjs/bull`'s `getQueueToken(UFOP_QUEUE)` makes, so `@InjectQueue` finds it. */
+export const UFOP_QUEUE_TOKEN = `BullQueue_${UFOP_QUEUE}`;
 
 export const DEFAULT_QUEUE_NAME = 'ufop';
 /** Bull's own default, so a dashboard pointed at the Redis finds the queue without settings. */

@@ -1,29 +1,49 @@
-import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module } from '@nestjs/common';
-import { resolveUfopOptions } from '../config/ufop-options.factory';
-import { UfopModuleOptions } from '../interfaces/ufop-options.interface';
-import { UFOP_QUEUE } from './ufop-queue.constants';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, Optional, Provider } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { UfopOptions } from '../interfaces/ufop-options.interface';
+import { UFOP_CONFIG } from '../ufop.constants';
+import { UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import { ufopQueueOptions } from './ufop-queue.options';
 
 /**
- * The Bull queue of queue mode, registered through `@nestjs/bull` (which closes it at shutdown, after the HTTP
- * server has drained). Options are resolved when the application is created, like `UFOP_CONFIG`. In inline mode
- * the queue exists but stays inert: Bull opens its connections lazily and the version check is skipped, so no
- * Redis is contacted.
+ * The Bull queue of queue mode, made from the resolved options; undefined in inline mode. Bull (and ioredis with
+ * it) is loaded only here and only in queue mode, so an inline process — `qiniu-ufop process` above all — never
+ * pays for loading them.
  */
+const queueProvider: Provider = {
+  provide: UFOP_QUEUE_TOKEN,
+  inject: [UFOP_CONFIG],
+  useFactory: async (options: UfopOptions): Promise<Queue | undefined> => {
+    if (options.mode !== 'queue') return undefined;
+    const { default: Bull } = await import('bull');
+    const { name, url, ...queueOptions } = ufopQueueOptions(options);
+    return url ? new Bull(name, url, queueOptions) : new Bull(name, queueOptions);
+  },
+};
+
+/**
+ * Closes the queue at shutdown: no new job is taken, running jobs finish, then the connections close. This module
+ * sits below `UfopModule`, so Nest runs this hook before the module's own (the executor's, which fails whatever
+ * is still waiting), after the HTTP server has drained.
+ */
+@Injectable()
+export class UfopQueueCloser implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(UFOP_QUEUE_TOKEN) private readonly queue?: Queue) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue?.close();
+  }
+}
+
+/** Provides `UFOP_QUEUE_TOKEN` from the options module that `UfopModule.forRoot()`/`forRootAsync()` built. */
 @Module({})
 export class UfopQueueModule {
-  static register(explicit: UfopModuleOptions = {}): DynamicModule {
-    const bull = BullModule.registerQueueAsync({
-      name: UFOP_QUEUE,
-      // `.env` is in process.env by now: ConfigModule.forRoot() loaded it when UfopModule was defined.
-      useFactory: () => {
-        const options = resolveUfopOptions(explicit, process.env);
-        return options.mode === 'queue'
-          ? ufopQueueOptions(options)
-          : { name: options.queueName, prefix: options.queuePrefix, skipVersionCheck: true };
-      },
-    });
-    return { module: UfopQueueModule, imports: [bull], exports: [bull] };
+  static register(config: DynamicModule): DynamicModule {
+    return {
+      module: UfopQueueModule,
+      imports: [config],
+      providers: [queueProvider, UfopQueueCloser],
+      exports: [UFOP_QUEUE_TOKEN],
+    };
   }
 }

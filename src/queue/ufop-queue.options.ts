@@ -1,11 +1,17 @@
-import type { BullModuleOptions } from '@nestjs/bull';
+import type { QueueOptions } from 'bull';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { redisConnectionOptions, redisTopology } from './redis-topology';
 
 export { redactRedisUrl } from './redis-topology';
 
-/** The Bull queue every process of the service shares, as `@nestjs/bull` builds it. */
-export function ufopQueueOptions(options: UfopOptions): BullModuleOptions {
+/** What `new Bull(name, url?, options)` is given: the queue every process of the service shares. */
+export interface UfopQueueSettings extends QueueOptions {
+  name: string;
+  url?: string;
+}
+
+/** The Bull queue every process of the service shares. */
+export function ufopQueueOptions(options: UfopOptions): UfopQueueSettings {
   const keep = (count: number) => (count === 0 ? true : count);
   const topology = redisTopology(options);
   return {

@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import type { Redis } from 'ioredis';
@@ -12,7 +11,7 @@ import { UfopSlots } from '../interfaces/ufop-slots.interface';
 import { newRequestId } from '../observability/request-id';
 import { nowMs, runInContext, UfopRequestContext } from '../observability/request-context';
 import { UFOP_CONFIG } from '../ufop.constants';
-import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE } from './ufop-queue.constants';
+import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import {
   encodeFailure,
   STALLED_REASON,
@@ -35,7 +34,7 @@ export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Red
 /**
  * The worker side of queue mode: ONE `process('*', concurrency, …)` per process (Bull adds up the concurrencies
  * of per-name processors, a known trap), routing each job to its handler through the same dispatcher inline mode
- * uses, so DI and request scopes behave the same. Stopping is Bull's `close()` (called by `@nestjs/bull` at
+ * uses, so DI and request scopes behave the same. Stopping is Bull's `close()` (called by `UfopQueueCloser` at
  * shutdown): it takes no new job, waits for the running ones, then disconnects.
  */
 @Injectable()
@@ -49,7 +48,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     private readonly dispatcher: UfopDispatcher,
     private readonly admission: UfopAdmission,
     @Inject(UFOP_CONFIG) private readonly options: UfopOptions,
-    @Optional() @InjectQueue(UFOP_QUEUE) private readonly queue?: Queue,
+    @Optional() @Inject(UFOP_QUEUE_TOKEN) private readonly queue?: Queue,
   ) {
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
   }

@@ -5,6 +5,7 @@ import { ADMIN_PREFIX, reservedRouteMessage } from '../admin/ufop-admin.messages
 import { duplicateRouteMessage } from '../ufop.messages';
 import { compareRoutes } from './ufop-route';
 import { INVALID_ARGS } from './ufop-routing.messages';
+import { UfopStartupError } from '../errors/ufop-startup.error';
 
 export interface HandlerMatch {
   handler: UfopHandlerDefinition;
@@ -23,10 +24,10 @@ export class UfopRouteRegistry {
 
   add(handler: UfopHandlerDefinition): void {
     if (isReserved(handler)) {
-      throw new Error(reservedRouteMessage(`${handler.className}.${handler.methodName}()`, String(handler.route.pattern)));
+      throw new UfopStartupError(reservedRouteMessage(`${handler.className}.${handler.methodName}()`, String(handler.route.pattern)));
     }
     const clash = this.ordered.find((other) => other.route.signature === handler.route.signature);
-    if (clash) throw new Error(duplicateRouteMessage(clash, handler));
+    if (clash) throw new UfopStartupError(duplicateRouteMessage(clash, handler));
     let id = handler.id;
     for (let n = 2; this.byId.has(id); n++) id = `${handler.id}#${n}`;
     const stored = { ...handler, id };

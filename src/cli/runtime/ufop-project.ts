@@ -1,8 +1,9 @@
 import { parse, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseEnv } from 'node:util';
 import { CliError } from '../cli.error';
+import { EnvRecord, readUfopEnv } from '../../config/ufop-env';
+import { resolveMode } from '../../config/ufop-options.factory';
 
 /**
  * A project the CLI runs in: the sample of this repository or one made by `createproject`.
@@ -63,20 +64,20 @@ export function requireBuiltEntry(project: UfopProject): string {
 }
 
 /**
- * The environment a project's processes will see: the real environment over the project's `.env`
- * (the precedence @nestjs/config applies), for decisions the CLI makes before starting them.
+ * The environment a project's processes will see: the real environment over the project's `.env`, read as the
+ * framework reads it, for decisions the CLI makes before starting them.
  */
-export function projectEnv(root: string, env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
-  const file = join(root, '.env');
-  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, 'utf8')) : {};
-  return { ...fromFile, ...env };
+export function projectEnv(root: string, env: NodeJS.ProcessEnv = process.env): EnvRecord {
+  return readUfopEnv(root, env);
 }
 
-/** The mode a project will run in: `UFOP_MODE`, else `queue` when `REDIS_URL` or `REDIS_SENTINELS` is set, else `inline`. */
-export function projectMode(env: Record<string, string | undefined>): 'inline' | 'queue' {
-  const explicit = env.UFOP_MODE?.trim().toLowerCase();
-  if (explicit === 'inline' || explicit === 'queue') return explicit;
-  return env.REDIS_URL?.trim() || env.REDIS_SENTINELS?.trim() ? 'queue' : 'inline';
+/** The mode a project will run in, by the framework's own rule (`resolveMode`); a bad `UFOP_MODE` is a CliError. */
+export function projectMode(env: EnvRecord): 'inline' | 'queue' {
+  try {
+    return resolveMode(env);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
 }
 
 function findUp(from: string, name: string): string | undefined {
