@@ -139,13 +139,21 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
   }, 120_000);
 
   it('gives up, exit 1, when processes keep dying at boot', async () => {
-    const server = start(['runserver', '-p', String(await freePort())], { CPU_COUNT: '1', UFOP_MODE: 'bogus' });
+    // A setting the CLI does not read itself: each process stops on it at boot.
+    const server = start(['runserver', '-p', String(await freePort())], { CPU_COUNT: '1', UFOP_MAX_BODY_BYTES: 'bogus' });
     const exit = await server.exited;
     expect(exit.code).toBe(1);
-    expect(server.output).toContain('Invalid UFOP_MODE="bogus"');
+    expect(server.output).toContain('Invalid UFOP_MAX_BODY_BYTES="bogus"');
     expect(server.output).toMatch(/5 processes in a row died within 5000 ms of starting: giving up/);
     expect(server.output.match(/started server process/g)).toHaveLength(5);
   }, 120_000);
+
+  it('stops before starting anything when the mode it must decide on is invalid', async () => {
+    const server = start(['runserver', '-p', String(await freePort())], { CPU_COUNT: '1', UFOP_MODE: 'bogus' });
+    const exit = await server.exited;
+    expect(exit.code).toBe(1);
+    expect(server.output.trim()).toBe('qiniu-ufop: Invalid UFOP_MODE="bogus": expected one of inline, queue');
+  }, 60_000);
 
   it('says to build first when the built entry is missing', async () => {
     const result = await runCli(['runserver', '--entry', 'dist/nope/main.js']);
