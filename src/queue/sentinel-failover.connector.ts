@@ -1,6 +1,11 @@
-import { Redis, SentinelConnectionOptions, SentinelConnector } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { SentinelConnectionOptions, SentinelConnector as IoredisSentinelConnector } from 'ioredis';
 
-type ErrorEmitter = Parameters<SentinelConnector['connect']>[0];
+/** The ioredis that Bull's connections use (a dependency of bull, not of qiniu-ufop itself: resolved through it). */
+const { Redis, SentinelConnector }: typeof import('ioredis') = createRequire(require.resolve('bull'))('ioredis');
+
+type ErrorEmitter = Parameters<IoredisSentinelConnector['connect']>[0];
+type NetStream = Awaited<ReturnType<IoredisSentinelConnector['connect']>>;
 
 /** What sentinels publish once they have promoted a replica: `<name> <old-ip> <old-port> <new-ip> <new-port>`. */
 export const SWITCH_MASTER_CHANNEL = '+switch-master';
@@ -23,14 +28,14 @@ export const SWITCH_MASTER_CHANNEL = '+switch-master';
  */
 export class SentinelFailoverConnector extends SentinelConnector {
   /** One subscriber per configured sentinel while this connector has a connection (or is making one). */
-  private watchers: Redis[] = [];
+  private watchers: InstanceType<typeof Redis>[] = [];
 
   // ioredis builds a `Connector` from the client's options, typed `unknown` there.
   constructor(options: unknown) {
     super(options as SentinelConnectionOptions);
   }
 
-  override async connect(eventEmitter: ErrorEmitter): ReturnType<SentinelConnector['connect']> {
+  override async connect(eventEmitter: ErrorEmitter): Promise<NetStream> {
     const stream = await super.connect(eventEmitter);
     if (this.watchers.length === 0) this.watch();
     return stream;
