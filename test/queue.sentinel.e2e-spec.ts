@@ -1,4 +1,5 @@
 import { echoLoad, tally } from './support/echo-load';
+import { FailoverTimeline } from './support/failover-timeline';
 import { deleteKeysUnder, uniquePrefix } from './support/redis';
 import { SentinelTopology } from './support/redis-sentinel';
 import { UfopProcess } from './support/ufop-process';
@@ -56,6 +57,7 @@ describe('queue mode on a Sentinel-managed Redis', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 2000)); // warm: the service answers before the crash
     const killedAt = Date.now();
+    const watch = new FailoverTimeline(killedAt, topology.sentinelPorts[0], topology.replicaPort);
     await topology.kill(oldMaster);
     // Until /health has been 200 ten times since the crash, then a few seconds of load on the new master. The cap
     // only stops a broken run; the assertions below say whether it resumed in time.
@@ -75,7 +77,13 @@ describe('queue mode on a Sentinel-managed Redis', () => {
     const firstHealth503 = healthChecks.find((check) => check.at > killedAt && check.status === 503);
     const healthBack = healthChecks.find((check) => check.at > (firstHealth503?.at ?? killedAt) && check.status === 200);
     const newMaster = await topology.currentMasterPort();
+    const { promotedMs, reconnected } = await watch.stop();
+    const byProcess = (pid: number) => Object.entries(reconnected).find(([name]) => name.endsWith(`-${pid}`))?.[1] as { ms: number } | undefined;
     const timeline = {
+      promotedMs,
+      webReconnectedMs: byProcess(web.pid)?.ms ?? null,
+      workerReconnectedMs: byProcess(worker.pid)?.ms ?? null,
+      reconnected,
       before: tally(loadOutcomes.filter((outcome) => outcome.start < killedAt)),
       after: tally(after),
       firstFailureMs: firstFailure ? firstFailure.end - killedAt : null,
@@ -83,12 +91,17 @@ describe('queue mode on a Sentinel-managed Redis', () => {
       firstSuccessAfterMs: resumedAt ? resumedAt - killedAt : null,
       health503Ms: firstHealth503 ? firstHealth503.at - killedAt : null,
       health200AgainMs: healthBack ? healthBack.at - killedAt : null,
+      refused503: after.filter((outcome) => outcome.status === 503).length,
+      longestRequestMs: Math.max(...loadOutcomes.map((outcome) => outcome.end - outcome.start)),
       oldMaster,
       newMaster,
     };
     process.stdout.write(`sentinel failover timeline: ${JSON.stringify(timeline)}\n`);
 
     expect(newMaster).not.toBe(oldMaster);
+    // Both processes' connections moved to the new master (each connection is named after its process).
+    expect(timeline.webReconnectedMs).not.toBeNull();
+    expect(timeline.workerReconnectedMs).not.toBeNull();
     expect(timeline.before.ok).toBeGreaterThan(0);
     // Never wrong bytes, never another status, never a request left hanging past its timeout.
     expect(loadOutcomes.filter((outcome) => outcome.verdict === 'wrong' || outcome.verdict === 'hang' || outcome.verdict === 'error')).toEqual([]);

@@ -1,5 +1,6 @@
 import { describeRedis, parseHostPort, redisConnectionOptions, redisTopology } from './redis-topology';
 import { ufopQueueOptions } from './ufop-queue.options';
+import { SentinelFailoverConnector } from './sentinel-failover.connector';
 import { resolveUfopOptions } from '../config/ufop-options.factory';
 
 describe('Redis topology', () => {
@@ -33,8 +34,10 @@ describe('Redis topology', () => {
       name: 'cache',
       password: 'master-secret',
       sentinelPassword: 'sentinel-secret',
-      failoverDetector: true,
+      Connector: SentinelFailoverConnector,
+      sentinelCommandTimeout: 1000,
     });
+    expect(redisConnectionOptions(topology).failoverDetector).toBeUndefined(); // it can end a connection for good
     expect(describeRedis(topology)).toBe('the master "cache" of sentinels s1:26379,s2:26380,::1:26381,s4:26379');
     expect(describeRedis(topology)).not.toMatch(/secret/);
   });

@@ -1,6 +1,7 @@
 import type { RedisOptions } from 'ioredis';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { DEFAULT_REDIS_URL } from './ufop-queue.constants';
+import { SentinelFailoverConnector } from './sentinel-failover.connector';
 
 /** The Redis of queue mode: one server at a URL, or the master that a group of Sentinels names. */
 export type RedisTopology =
@@ -44,8 +45,11 @@ export const DEFAULT_SENTINEL_NAME = 'mymaster';
  * - a SIGKILLed master: the connections drop, retry (`retryStrategy`), and find the promoted replica once the
  *   sentinels have elected it;
  * - a master demoted while up (`SENTINEL FAILOVER`, or an old master coming back as a replica): the sentinels
- *   kill its client connections, `failoverDetector` reconnects on their `+switch-master` at once, and a write
- *   that still lands on a replica (`READONLY`) makes the connection reconnect rather than fail every command.
+ *   kill its client connections, and a write that still lands on a replica (`READONLY`) makes the connection
+ *   reconnect rather than fail every command;
+ * - a master that is up but frozen or cut off: no socket closes, so the connector drops its socket to it on the
+ *   sentinels' `+switch-master` (see SentinelFailoverConnector: ioredis's own `failoverDetector` can end a
+ *   connection for good, and is left off).
  */
 export function redisConnectionOptions(topology: RedisTopology): RedisOptions {
   if (topology.kind === 'single') return {};
@@ -54,13 +58,18 @@ export function redisConnectionOptions(topology: RedisTopology): RedisOptions {
     name: topology.name,
     password: topology.password,
     sentinelPassword: topology.sentinelPassword,
-    failoverDetector: true,
+    Connector: SentinelFailoverConnector,
     // A sentinel that cannot be reached is skipped for the next one; when none answers, try again within a second
     // (the default backs off to 1 s too, but gives up after 10 tries on ioredis < 5, which would stop the process).
     sentinelRetryStrategy: (times: number) => Math.min(100 * times, 1000),
+    // A sentinel that takes the connection but does not answer (frozen, overloaded) is skipped after a second
+    // rather than holding the reconnection (ioredis waits for ever by default).
+    sentinelCommandTimeout: SENTINEL_COMMAND_TIMEOUT_MS,
     reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 2 : false),
   };
 }
+
+export const SENTINEL_COMMAND_TIMEOUT_MS = 1000;
 
 /** Where the Redis is, for log lines and messages: never a password. */
 export function describeRedis(topology: RedisTopology): string {

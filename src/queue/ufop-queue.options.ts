@@ -27,6 +27,8 @@ export function ufopQueueOptions(options: UfopOptions): UfopQueueSettings {
       // (Bull forces `null` on its blocking and subscriber connections, as it must).
       maxRetriesPerRequest: 1,
       connectTimeout: Math.min(options.redisConnectTimeoutMs, 10_000),
+      // Who holds each connection, in Redis's CLIENT LIST: the role and pid of the process.
+      connectionName: `ufop-${options.role}-${process.pid}`,
     },
     settings: {
       // A SIGKILLed worker stops renewing its lock (renewed every half lock): once it lapses, a stalled check
