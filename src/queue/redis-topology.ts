@@ -1,7 +1,7 @@
 import type { RedisOptions } from 'ioredis';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { DEFAULT_REDIS_URL } from './ufop-queue.constants';
-import { SentinelFailoverConnector } from './sentinel-failover.connector';
+import type { SentinelFailoverConnector } from './sentinel-failover.connector';
 
 /** The Redis of queue mode: one server at a URL, or the master that a group of Sentinels names. */
 export type RedisTopology =
@@ -58,7 +58,7 @@ export function redisConnectionOptions(topology: RedisTopology): RedisOptions {
     name: topology.name,
     password: topology.password,
     sentinelPassword: topology.sentinelPassword,
-    Connector: SentinelFailoverConnector,
+    Connector: sentinelFailoverConnector(),
     // A sentinel that cannot be reached is skipped for the next one; when none answers, try again within a second
     // (the default backs off to 1 s too, but gives up after 10 tries on ioredis < 5, which would stop the process).
     sentinelRetryStrategy: (times: number) => Math.min(100 * times, 1000),
@@ -100,3 +100,12 @@ export function parseHostPort(entry: string): { host: string; port: number } {
 }
 
 export const DEFAULT_SENTINEL_PORT = 26379;
+
+/**
+ * The connector class, loaded when a Sentinel topology asks for it: its module loads ioredis, which an inline
+ * process (and `qiniu-ufop process`) never needs.
+ */
+function sentinelFailoverConnector(): typeof SentinelFailoverConnector {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./sentinel-failover.connector') as typeof import('./sentinel-failover.connector')).SentinelFailoverConnector;
+}
