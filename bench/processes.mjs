@@ -32,6 +32,14 @@ export function start(args, env = {}, ready = /listening on port (\d+)/) {
       const match = output.match(ready);
       if (match) {
         clearTimeout(timer);
+        // From now on the output (the framework's access log: a line per request) is read and dropped. Kept, it
+        // grew without bound and was searched on every chunk, CPU taken from the load generator in this process;
+        // unread, the pipe would fill and block the server's synchronous writes to stdout.
+        child.stdout.off('data', check);
+        child.stderr.off('data', check);
+        child.stdout.resume();
+        child.stderr.resume();
+        output = '';
         resolve({ child, port: match[1] ? Number(match[1]) : undefined });
       }
     };

@@ -110,34 +110,38 @@ their spread is the noise of a shared machine). "× bare" for CPU compares serve
 
 ${renderThumbnail({ rows })}
 
-Why the framework ran at 0.64–0.74× of bare (the issue's figure; the old-default row above reproduces it), from
-measurements made while looking for it:
-- **One handler per CPU was too few** for work done on threads. sharp runs each call on libuv's thread pool
-  (\`UV_THREADPOOL_SIZE\`, 4), and libvips adds no threads of its own here (\`sharp.concurrency()\` is 1 on glibc
-  without jemalloc), so there is no oversubscription to blame. But every call also has main-thread work: sharp
-  marshals some 250 options synchronously in \`toBuffer()\` (0.2–0.6 ms of main-thread CPU per call, measured from
-  \`/proc/thread-self/schedstat\`), then come HTTP and the answer. With 2 handlers on 2 CPUs a CPU waits through that
-  part of every call, while the bare server, with 16 requests in flight, always has the next call queued in the
-  pool; under load from other processes, fewer runnable threads also means a smaller share of the CPUs. The
-  default is now two handlers per CPU, imgproxy's rule, shared by the processes that serve the instance
-  (\`UFOP_PROCESSES\`: \`runserver\` starts one per CPU, so 2 each there). In every run on this machine the
-  defaults beat the old default at 16 in flight (0.80–0.96× against 0.67–0.70× in the last three runs), and
-  server CPU per request fell too (1.07–1.14× bare's against 1.22–1.25×): a CPU that goes idle and wakes again
-  between calls costs time on this virtual machine.
-- **The framework's own CPU per request** is the rest of the gap: 0.1–0.2 ms of main-thread time for an echo, and
-  0.35–1.1 ms more than bare for \`thumb\` (Express and Nest routing, admission, args validation, the answer),
-  against 8–10 ms of CPU for the thumbnail itself (main thread plus pool threads). Whole-process CPU per request
-  came out 1.07–1.36× bare's across runs, more than the main thread explains; with the machine this loaded the
-  difference in pool-thread time (0–1.7 ms) was within the noise and is not pinned down.
-- Not the cause: GC (the framework's process ran fewer mark-compacts than the bare one under the same load),
-  thread churn (the same threads throughout), input copies (one copy into a buffer of the declared size, as the
-  bare server's \`Buffer.concat\`), \`.rotate()\` and \`animated: true\` (in both), idle work (the framework's
-  process uses 2 ms of CPU in 10 s idle), or the client (server CPU per request does not depend on it).
+What made the framework slow here (it ran at 0.65–0.67× of bare on a quiet machine, 1.30–1.36× bare's CPU per
+thumbnail), found by switching framework pieces off one at a time and counting GCs (\`node --trace-gc-nvp\`, 600
+thumbnails at 16 in flight):
+- **Full GCs of the whole heap every 50–80 thumbnails**, none in the bare server: 9–14 mark-compacts per 600
+  requests, 3.5–7.6 ms of GC-thread CPU and 0.4–0.8 ms of main-thread GC per request (bare: 0 mark-compacts,
+  under 0.1 ms). They were started by "external memory pressure": input buffers (230 KB each, outside the JS heap)
+  that young-generation GCs could not free, so external memory rose until V8 marked the framework's whole 30 MB
+  heap. That also explains the odd "time inside sharp's \`pipeline()\`" and the extra pool-thread CPU seen before:
+  GC steps and GC threads landing wherever the main thread was.
+- **The cause: \`AsyncResource.bind\`** in the concurrency limiter, which keeps a waiting request's async context
+  (its request id) for when a slot frees. Node's \`bind\` defines an \`asyncResource\` accessor on each bound
+  function, and V8 allocates accessor pairs directly in the old generation; a young-generation GC treats pointers
+  from old objects as roots, so the getter's closure, and through it the waiting request's work and its input
+  buffer, survived every scavenge until the next full GC. Only requests that waited for a slot were pinned: the
+  bare server (no waiting) never paid it, and fewer slots (more waiting) paid more at 16 in flight. (The earlier
+  oddity at 2 in flight, where \`UFOP_CONCURRENCY=2\` cost less CPU than the default, did not reproduce: nothing
+  waits there with either setting.) Switching the bind off alone: 0 mark-compacts; an \`AsyncResource\` with \`runInAsyncScope\` (what the
+  limiter uses now) or \`AsyncLocalStorage.snapshot()\`: 0 too. A 2 000-call test in
+  \`src/execution/concurrency.limiter.spec.ts\` counts full GCs: 6–8 with \`bind\`, 0–1 now. (Nest itself calls
+  \`AsyncResource.bind\` per request when interceptors are registered; the framework registers none.)
+- **The benchmark itself** kept every line the servers printed (the framework's access log: one line per request) in
+  a string that grew without bound and was searched again for each chunk, in the process that also runs the
+  load generator; \`bench/processes.mjs\` now drops the output once a server is ready, and keeps draining it.
+- What remains: the framework's own main-thread work per request (Express and Nest routing, admission, args
+  validation, the access-log line, the answer), 0.5–1 ms against 8–10 ms of CPU for the thumbnail, and V8 still
+  compiling the framework's code during the first thousands of requests. Whole-process CPU per thumbnail is now
+  1.09–1.12× bare's.
 - Other work on the two CPUs takes CPU time from whichever server is measured: with a high load average (above),
-  req/s ratios move by ±0.2 from round to round; the CPU-per-request ratio moves less.
-- On larger flavors, libuv's pool of 4 threads, not \`UFOP_CONCURRENCY\`, bounds how many sharp calls run at once in
-  a process: set \`UV_THREADPOOL_SIZE\` (before Node starts) to at least the concurrency to use more than 4 CPUs
-  in one process.
+  req/s ratios move by ±0.3 from round to round; the CPU-per-request ratio moves less.
+- sharp runs each call on libuv's thread pool (\`UV_THREADPOOL_SIZE\`, 4) and libvips's own worker threads; on
+  larger flavors the pool, not \`UFOP_CONCURRENCY\`, bounds how many sharp calls run at once in a process: set
+  \`UV_THREADPOOL_SIZE\` (before Node starts) to at least the concurrency to use more than 4 CPUs in one process.
 `;
 }
 

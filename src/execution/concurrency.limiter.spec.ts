@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { runInContext, ufopContext, UfopRequestContext } from '../observability/request-context';
 import { ConcurrencyLimiter } from './concurrency.limiter';
 
@@ -91,5 +92,28 @@ describe('ConcurrencyLimiter', () => {
     g.open();
     await first;
     expect(await second).toBe('second');
+  });
+
+  it('lets what a waiting call holds die young once the call is over (no full GC every few dozen calls)', async () => {
+    // Twelve calls wait at any time, each holding a 256 KiB buffer as a request holds its input. Binding the waiters
+    // with AsyncResource.bind kept each buffer alive until a full GC: 7-8 full GCs here, against 0-1 without it.
+    let fullGcs = 0;
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs++;
+      }
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    const limiter = new ConcurrencyLimiter(1, 100);
+    const calls: Promise<number>[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const input = Buffer.allocUnsafe(256 * 1024);
+      calls.push(limiter.run(() => new Promise<number>((resolve) => setImmediate(() => resolve(input.length)))));
+      if (calls.length > 12) await calls.shift();
+    }
+    await Promise.all(calls);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries are delivered asynchronously
+    observer.disconnect();
+    expect(fullGcs).toBeLessThanOrEqual(3);
   });
 });

@@ -5,6 +5,9 @@ import { RETRY_AFTER_SECONDS } from '../ufop.constants';
 
 export { tooBusyMessage };
 
+/** The async resource type of a request waiting for a handler slot (as async_hooks report it). */
+const WAITER = 'UfopSlotWaiter';
+
 interface Waiter {
   start(): void;
 }
@@ -73,17 +76,23 @@ export class ConcurrencyLimiter {
   private runInSlot<T>(work: () => Promise<T>, cancelled: () => boolean): Promise<T> {
     if (this.running < this.limit && this.waiting.length === 0) return this.start(work);
     return new Promise<T>((resolve, reject) => {
+      // Runs in the waiting request's async context: the call that frees the slot belongs to another request, whose
+      // request id (AsyncLocalStorage) the handler's log lines would otherwise carry. Not `AsyncResource.bind`: it
+      // defines an accessor on each bound function, and V8 puts accessor pairs straight into the old generation,
+      // whose pointers young-generation GCs treat as roots: everything the waiting request holds (its input
+      // buffer among it) then outlives its request until the next full GC. Under load those buffers pile up and
+      // force a full GC of the whole heap every few dozen requests (docs/BENCHMARKS.md, sharp thumbnail).
+      const context = new AsyncResource(WAITER);
       this.waiting.push({
-        // bound to the waiting request's async context: the call that frees the slot belongs to another
-        // request, whose request id (AsyncLocalStorage) the handler's log lines would otherwise carry.
-        start: AsyncResource.bind(() => {
-          // Settled, so that whoever holds the place can release it; nobody is waiting for the answer any more.
-          if (cancelled()) {
-            reject(new Error('the request gave up while waiting for a handler slot'));
-            return this.next();
-          }
-          this.start(work).then(resolve, reject);
-        }),
+        start: () =>
+          context.runInAsyncScope(() => {
+            // Settled, so that whoever holds the place can release it; nobody is waiting for the answer any more.
+            if (cancelled()) {
+              reject(new Error('the request gave up while waiting for a handler slot'));
+              return this.next();
+            }
+            this.start(work).then(resolve, reject);
+          }),
       });
     });
   }
