@@ -7,7 +7,7 @@
 // then runs the sample's build output. PROCESS_BEFORE=<another build's dist/src/cli/main.js> measures that CLI too,
 // run in its own checkout, in the same interleaving (how the "before" row was made). PROCESS_RUNS (default 7) runs
 // each. `--write` replaces the section between <!-- process:start --> and <!-- process:end --> of docs/BENCHMARKS.md.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,13 @@ const median = (values) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+
+// The figure is about the build output: refuse to time a fallback to the sources (a source newer than the build).
+const check = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'process', 'hello/qq', input, '--verbose'], { cwd: ROOT, encoding: 'utf8' });
+if (!/running the build output/.test(check.stderr)) {
+  console.error(`process does not run the build output: build first (npx nest build)\n${check.stderr}`);
+  process.exit(1);
+}
 
 // One warm-up each (disk cache), then the runs, interleaved so that load on the machine hits every case alike.
 for (const testCase of cases) await runOnce(testCase);

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { deferInquirer } from './deferred-inquirer';
+// Before nest-commander is loaded (the imports below are compiled to requires in this order).
+deferInquirer();
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module';
 import { CliError } from './cli.error';
