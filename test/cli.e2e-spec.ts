@@ -32,6 +32,29 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       }
     });
 
+    it('lists each command on one line, with a one-line description', async () => {
+      const help = (await runCli(['-h'])).stdout.toString();
+      const commands = help.slice(help.indexOf('Commands:\n') + 'Commands:\n'.length).trimEnd().split('\n');
+      expect(commands.length).toBe(9); // the eight commands and help
+      for (const line of commands) expect(line).toMatch(/^  [a-z]+ .*\S {2,}\S.*$/);
+    });
+
+    it('prints the package version with --version and -V', async () => {
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      for (const flag of ['--version', '-V']) {
+        const result = await runCli([flag]);
+        expect([result.code, result.stdout.toString()]).toEqual([0, `${version}\n`]);
+      }
+    });
+
+    it('shows the usage of process as both READMEs write it', async () => {
+      const usage = (await runCli(['process', '-h'])).stdout.toString().split('\n')[0];
+      expect(usage).toBe('Usage: qiniu-ufop process [options] [cmd] <file>');
+      for (const readme of ['README.md', 'README.zh-CN.md']) {
+        expect(readFileSync(join(ROOT, readme), 'utf8')).toContain('`process [cmd] <file> [-o out]');
+      }
+    });
+
     it.each(['process', 'runserver', 'runworker', 'dockerfile', 'doraconfig', 'deploy'])('%s -h documents its flags', async (command) => {
       const result = await runCli([command, '-h']);
       expect(result.code).toBe(0);
@@ -125,6 +148,52 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       expect(missing.stderr).toMatch(/^qiniu-ufop: cannot read .*missing\.bin/);
 
       for (const result of [noHandler, badArgs, notAnImage, missing]) expect(result.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('accepts the full cmd, as Qiniu sends it: the UFOP name (UFOP_NAME, else the package name) first', async () => {
+      const input = join(ROOT, 'package.json');
+      const byPackageName = await runCli(['process', 'qiniu-ufop/hello/qq', input]);
+      expect([byPackageName.code, byPackageName.stdout.toString()]).toEqual([0, 'hello qq']);
+      const chain = await runCli(['process', 'img-tools/hello/qq|img-tools/echo', input], { env: { UFOP_NAME: 'img-tools' } });
+      expect([chain.code, chain.stdout.toString()]).toEqual([0, 'hello qq']);
+      const otherName = await runCli(['process', 'other/hello/qq', input], { env: { UFOP_NAME: 'img-tools' } });
+      expect(otherName.code).toBe(1);
+      expect(otherName.stderr).toBe(
+        'qiniu-ufop: 404 no handler for cmd "other/hello/qq"; drop the UFOP name: qiniu-ufop process hello/qq <file> (or the full cmd img-tools/hello/qq)\n',
+      );
+    });
+
+    it('says what is missing when given one argument (the sample has no handler routed at "")', async () => {
+      const input = join(ROOT, 'package.json');
+      const noCmd = await runCli(['process', input]);
+      expect(noCmd.code).toBe(1);
+      expect(noCmd.stderr).toMatch(/^qiniu-ufop: missing cmd: qiniu-ufop process <cmd> \S+package\.json \(no handler is routed at ""[^\n]*; routes: .*hello\/:name\?/);
+      const noFile = await runCli(['process', 'hello/qq']);
+      expect(noFile.code).toBe(1);
+      expect(noFile.stderr).toBe('qiniu-ufop: missing the input file: qiniu-ufop process hello/qq <file> (- reads stdin)\n');
+    });
+
+    it('prints a bad setting as one line and exits 1, without Nest\'s stack', async () => {
+      const result = await runCli(['process', 'hello/x', join(ROOT, 'package.json')], { env: { UFOP_MAX_BODY_BYTES: 'abc' } });
+      expect(result.code).toBe(1);
+      expect(result.stdout.length).toBe(0);
+      expect(result.stderr).toBe('qiniu-ufop: Invalid UFOP_MAX_BODY_BYTES="abc": expected an integer >= 1\n');
+    });
+
+    it('runs the fresh build output inline, loading neither a compiler nor Bull nor a Redis client', async () => {
+      // Every module file the CLI process loaded, written as it exits.
+      const list = join(tmp, 'modules.json');
+      const hook = join(tmp, 'list-modules.cjs');
+      writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));\n`);
+      const result = await runCli(['process', 'hello/qq', join(ROOT, 'package.json'), '--verbose'], {
+        env: { NODE_OPTIONS: `--require ${hook}`, REDIS_URL: 'redis://127.0.0.1:1' },
+      });
+      expect(result.stdout.toString()).toBe('hello qq');
+      expect(result.stderr).toContain('running the build output (dist/sample/app.module.js)');
+      const modules: string[] = JSON.parse(readFileSync(list, 'utf8'));
+      expect(modules).toEqual(expect.arrayContaining([join(ROOT, 'dist', 'sample', 'app.module.js'), join(ROOT, 'dist', 'src', 'index.js')]));
+      const unwanted = modules.filter((file) => /node_modules\/(bull|ioredis|typescript|ts-node|@swc)\//.test(file) || /\.ts$/.test(file));
+      expect(unwanted).toEqual([]);
     });
 
     it('shows the application log on stderr with --verbose, keeping stdout for the result', async () => {

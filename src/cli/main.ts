@@ -1,7 +1,11 @@
 #!/usr/bin/env node
+import { deferInquirer } from './deferred-inquirer';
+// Before nest-commander is loaded (the imports below are compiled to requires in this order).
+deferInquirer();
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module';
 import { CliError } from './cli.error';
+import { findUfopPackage } from '../../schematics/application/ufop-package';
 
 /**
  * Errors reach the user as one line on stderr and a non-zero exit; the stack only with `--verbose`.
@@ -23,6 +27,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 void CommandFactory.run(CliModule, {
   logger: ['error', 'warn'],
+  // `-V, --version`: the version of the package this CLI belongs to (its package.json, above dist/src/cli).
+  version: findUfopPackage(__dirname).version,
   // Commander stops here after printing help (exit code 0) or its own error message (1).
   errorHandler: (error) => process.exit((error as Error & { exitCode?: number }).exitCode ?? 1),
   serviceErrorHandler: fail,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { isIP } from 'node:net';
-import { Agent, Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import {
@@ -23,6 +23,11 @@ export interface FetchedSource {
 /** Makes the sink a download is written to, once its declared size (Content-Length) is known. */
 export type SinkFactory = (declared: number | undefined) => InputSink;
 
+interface UndiciClient {
+  agent: Dispatcher;
+  request: typeof import('undici').request;
+}
+
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
@@ -32,18 +37,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  */
 @Injectable()
 export class SourceFetcher implements OnModuleDestroy {
-  private readonly agent: Dispatcher;
+  private client?: Promise<UndiciClient>;
 
-  constructor(@Inject(UFOP_CONFIG) private readonly options: UfopOptions) {
-    this.agent = new Agent({
-      connect: {
-        timeout: options.fetchTimeoutMs,
-        ...(options.allowPrivateUrls ? {} : { lookup: createGuardedLookup() }),
-      },
-      headersTimeout: options.fetchTimeoutMs,
-      bodyTimeout: options.fetchTimeoutMs,
-    });
-  }
+  constructor(@Inject(UFOP_CONFIG) private readonly options: UfopOptions) {}
 
   /**
    * Downloads `url` into the sink that `sink` makes: memory, or a temp file for a large source, within the size cap
@@ -60,14 +56,34 @@ export class SourceFetcher implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.destroy();
+    if (this.client) await (await this.client).agent.destroy();
+  }
+
+  /**
+   * undici and the agent, made at the first download: loading undici costs about as much CPU as booting an empty Nest
+   * application, which a process that never downloads (`qiniu-ufop process`, most services) need not pay.
+   */
+  private undici(): Promise<UndiciClient> {
+    this.client ??= import('undici').then(({ Agent, request }) => ({
+      request,
+      agent: new Agent({
+        connect: {
+          timeout: this.options.fetchTimeoutMs,
+          ...(this.options.allowPrivateUrls ? {} : { lookup: createGuardedLookup() }),
+        },
+        headersTimeout: this.options.fetchTimeoutMs,
+        bodyTimeout: this.options.fetchTimeoutMs,
+      }),
+    }));
+    return this.client;
   }
 
   private async follow(start: URL, makeSink: SinkFactory, signal: AbortSignal): Promise<FetchedSource> {
+    const { agent, request } = await this.undici();
     let target = start;
     for (let redirects = 0; ; redirects++) {
       this.checkHost(target);
-      const response = await request(target, { dispatcher: this.agent, signal, method: 'GET' });
+      const response = await request(target, { dispatcher: agent, signal, method: 'GET' });
       if (REDIRECT_STATUSES.has(response.statusCode) && response.headers.location) {
         await response.body.dump();
         if (redirects >= this.options.fetchMaxRedirects) {

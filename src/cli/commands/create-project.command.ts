@@ -2,7 +2,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { relative, resolve } from 'node:path';
 import { CliError } from '../cli.error';
 import { findUfopPackage } from '../../../schematics/application/ufop-package';
-import { CreatedProject, createProject } from '../project/project.generator';
+import type { CreatedProject } from '../project/project.generator';
 import { isCheckout, VENDOR_DIR } from '../project/ufop-tarball';
 
 interface CreateProjectFlags {
@@ -23,6 +23,8 @@ export class CreateProjectCommand extends CommandRunner {
     try {
       // From a checkout the registry may not have this version: pack it unless told otherwise.
       const pack = flags.pack ?? isCheckout(findUfopPackage().root);
+      // Loaded on use: Angular DevKit's schematics engine is most of the CLI's code, and no other command needs it.
+      const { createProject } = await import('../project/project.generator');
       project = await createProject({ target: resolve(dir), force: flags.force === true, pack });
     } catch (error) {
       // Every failure here is about the user's folder or name: a message, never a stack. Nothing was written.

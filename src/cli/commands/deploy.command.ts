@@ -26,7 +26,7 @@ interface DeployOptions extends DoraConfigOptions {
  * `qdoractl push <tag>`, `qdoractl release --config <dir>`, printing each step and stopping at the first that fails,
  * with its exit code. `--dry-run` prints the steps and dora.yaml and runs nothing.
  */
-@Command({ name: 'deploy', description: 'build the image, push it and release it on Qiniu dora (docker + qdoractl)' })
+@Command({ name: 'deploy', description: 'release this service on Qiniu dora: builds and pushes the image with docker, then runs qdoractl' })
 export class DeployCommand extends DoraOptionsCommand {
   async run(_args: string[], options: DeployOptions): Promise<void> {
     const config = buildDoraConfig(toDoraInput(options));

@@ -12,7 +12,7 @@ interface DoctorOptions {
  * `doctor`: checks what running and deploying this project needs, and says how to fix each problem.
  * Exits 1 when a check fails (a deploy would fail, or the project would not run); warnings alone exit 0.
  */
-@Command({ name: 'doctor', description: 'check this machine and project for running and deploying, with a fix for each problem' })
+@Command({ name: 'doctor', description: 'check this machine and project: for running and deploying, with a fix for each problem' })
 export class DoctorCommand extends CommandRunner {
   async run(_args: string[], options: DoctorOptions = {}): Promise<void> {
     const context = doctorContext();

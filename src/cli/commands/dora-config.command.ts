@@ -4,7 +4,7 @@ import { buildDoraConfig, doraConfigYaml } from '../dora/dora-config';
 import { DoraConfigOptions, DoraOptionsCommand, toDoraInput } from '../dora/dora-options.command';
 
 /** `doraconfig`: prints the dora.yaml for `qdoractl release --config <dir>`. */
-@Command({ name: 'doraconfig', description: 'print the dora.yaml that releases this service with qdoractl' })
+@Command({ name: 'doraconfig', description: 'print the dora.yaml of this service: what qdoractl releases it with' })
 export class DoraConfigCommand extends DoraOptionsCommand {
   async run(_args: string[], options: DoraConfigOptions & { output?: string }): Promise<void> {
     const yaml = doraConfigYaml(buildDoraConfig(toDoraInput(options)));

@@ -3,13 +3,19 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
+import type { Command as CommanderCommand } from 'commander';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { CliError } from '../cli.error';
+import { setBootReporter } from '../../errors/ufop-startup.error';
 import { UfopLogger } from '../../logging/ufop.logger';
 import { parseCommandChain } from '../process/command-chain';
 import { inputContentType } from '../process/content-type';
-import { loadProjectFromSource } from '../runtime/source.loader';
-import { findProject } from '../runtime/ufop-project';
+import { missingArgumentMessage, routedCommand, ufopNames } from '../process/ufop-cmd';
+import { LoadedProject, loadProject } from '../runtime/source.loader';
+import { findProject, projectEnv } from '../runtime/ufop-project';
+
+/** The usage line of `process`, as the README writes it. */
+export const PROCESS_USAGE = '[options] [cmd] <file>';
 
 interface ProcessOptions {
   output?: string;
@@ -20,37 +26,51 @@ interface ProcessOptions {
 
 /**
  * `process [cmd] <file>`: runs the project's handler on a file, in this process, and writes the result
- * bytes to stdout or `-o`. The project is loaded from its TypeScript sources (no build step) and runs in
- * inline mode, so neither a build nor Redis is needed. Logs go to stderr: stdout carries only the result.
+ * bytes to stdout or `-o`. The project runs from its build output when that is newer than every source, else from
+ * its TypeScript sources (no build step), in inline mode, so neither a build nor Redis is needed. Logs go to
+ * stderr: stdout carries only the result.
  */
 @Command({
   name: 'process',
   arguments: '<cmd> [file]',
   argsDescription: {
-    cmd: 'the command without the UFOP name (thumb/200, or a chain thumb/200|echo); omit it to run the handler routed at ""',
+    cmd: 'the command, with or without the UFOP name (thumb/200, my-ufop/thumb/200, or a chain thumb/200|echo); may be left out when a handler is routed at ""',
     file: 'the input file, or - for stdin',
   },
-  description: 'run a handler of this project on a file, in-process, and write the result bytes',
+  description: 'run a handler on a file, in this process: writes the result bytes to stdout or -o',
 })
 export class ProcessCommand extends CommandRunner {
+  /** Commander would print `<cmd> [file]`, the order it parses; the cmd is what may be left out. */
+  override setCommand(command: CommanderCommand): this {
+    command.usage(PROCESS_USAGE);
+    return super.setCommand(command);
+  }
+
   async run([first, second]: string[], options: ProcessOptions = {}): Promise<void> {
-    // `process <file>` and `process <cmd> <file>`: a single argument is the file.
-    const [cmd, file] = second === undefined ? ['', first] : [first, second];
-    const steps = parseCommandChain(cmd);
+    // `process <cmd> <file>`, or `process <file>` for a handler routed at "" (decided once the routes are known).
+    const file = second ?? first;
     const inputPath = file === '-' ? '-' : resolve(file);
     const outputPath = options.output ? resolve(options.output) : undefined;
-    const body = await readInput(inputPath);
+    const body = second === undefined ? undefined : await readInput(inputPath);
 
     const project = findProject(process.cwd(), { module: options.module });
+    const names = ufopNames(projectEnv(project.root).UFOP_NAME, project.packageName);
     // Inline and all-in-one whatever the environment or .env says: process never needs Redis.
     process.env.UFOP_MODE = 'inline';
     process.env.UFOP_ROLE = 'all';
     process.chdir(project.root);
-    const loaded = loadProjectFromSource(project);
+    const loaded = loadProject(project);
     const logger = new UfopLogger(options.verbose ? { stderrOnly: true } : { stderrOnly: true, logLevels: ['warn'] });
-    const app = await loaded.createContext({ logger });
+    if (options.verbose) logger.log(`running ${loaded.from}`, 'process');
+    const app = await createContext(loaded, logger);
     try {
-      let input = { body, contentType: inputContentType(file, options.contentType) };
+      const hasRoute = (command: string) => loaded.hasRoute(app, command);
+      if (second === undefined && !hasRoute('')) {
+        const isCmd = hasRoute(routedCommand(parseCommandChain(first)[0], names, hasRoute));
+        throw new CliError(missingArgumentMessage(first, loaded.listRoutes(app).map((route) => route.pattern), isCmd));
+      }
+      const steps = parseCommandChain(second === undefined ? '' : first).map((step) => routedCommand(step, names, hasRoute));
+      let input = { body: body ?? (await readInput(inputPath)), contentType: inputContentType(file, options.contentType) };
       for (const [index, command] of steps.entries()) {
         const response = await loaded.runUfopCommand(app, { command, ...input });
         if (response.status >= 400) {
@@ -85,6 +105,19 @@ export class ProcessCommand extends CommandRunner {
   @Option({ flags: '--verbose', description: 'show the application log and stack traces on stderr' })
   parseVerbose(): boolean {
     return true;
+  }
+}
+
+/**
+ * Boots the application. A boot error (a bad setting, two handlers on one route) is thrown to the CLI, which prints
+ * its message as one line; Nest's exception handler would first log it with its stack.
+ */
+async function createContext(loaded: LoadedProject, logger: UfopLogger): Promise<INestApplicationContext> {
+  setBootReporter(true);
+  try {
+    return await loaded.createContext({ logger });
+  } finally {
+    setBootReporter(false);
   }
 }
 

@@ -1,7 +1,6 @@
 import { Command, Option } from 'nest-commander';
 import { intOption } from '../cli.parsers';
 import { projectMode } from '../runtime/ufop-project';
-import { runProject } from '../supervisor/run-project';
 import { SupervisedRunCommand, SupervisedRunOptions } from '../supervisor/supervised-run.command';
 
 interface RunServerOptions extends SupervisedRunOptions {
@@ -21,6 +20,8 @@ interface RunServerOptions extends SupervisedRunOptions {
 })
 export class RunServerCommand extends SupervisedRunCommand {
   async run(_args: string[], options: RunServerOptions = {}): Promise<void> {
+    // Loaded on use: the supervisor brings prom-client, which other commands (process above all) never need.
+    const { runProject } = await import('../supervisor/run-project');
     await runProject({
       kind: 'server',
       entry: options.entry,

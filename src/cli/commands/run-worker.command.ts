@@ -2,7 +2,6 @@ import { Command, Option } from 'nest-commander';
 import { CliError } from '../cli.error';
 import { intOption } from '../cli.parsers';
 import { projectMode } from '../runtime/ufop-project';
-import { runProject } from '../supervisor/run-project';
 import { SupervisedRunCommand, SupervisedRunOptions } from '../supervisor/supervised-run.command';
 
 interface RunWorkerOptions extends SupervisedRunOptions {
@@ -15,10 +14,12 @@ interface RunWorkerOptions extends SupervisedRunOptions {
  */
 @Command({
   name: 'runworker',
-  description: 'run the built project\'s worker role (queue mode): one process per core taking jobs from Redis',
+  description: 'run the built project\'s worker role: queue mode, one process per core taking jobs from Redis',
 })
 export class RunWorkerCommand extends SupervisedRunCommand {
   async run(_args: string[], options: RunWorkerOptions = {}): Promise<void> {
+    // Loaded on use: the supervisor brings prom-client, which other commands (process above all) never need.
+    const { runProject } = await import('../supervisor/run-project');
     await runProject({
       kind: 'worker',
       entry: options.entry,

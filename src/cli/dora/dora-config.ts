@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import type * as Yaml from 'yaml';
 import { IMAGE_LOG_DIR, LOG_SUBDIRS } from '../../logging/log-file';
 import { DEFAULT_FLAVOR, HEALTH_PATH } from '../cli.constants';
 import { CliError } from '../cli.error';
@@ -65,6 +65,8 @@ export function buildDoraConfig(input: DoraConfigInput): DoraConfig {
 }
 
 export function doraConfigYaml(config: DoraConfig): string {
+  // Required on use: every command's start (process's above all) would otherwise load the YAML library.
+  const { stringify } = require('yaml') as typeof Yaml;
   return stringify(config);
 }
 

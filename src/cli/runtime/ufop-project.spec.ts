@@ -16,6 +16,9 @@ describe('finding the project', () => {
     const project = findProject(join(dir, 'src', 'deep'));
     expect(project).toEqual({
       root: dir,
+      packageName: 'p',
+      sourceRoot: join(dir, 'src'),
+      outDir: join(dir, 'dist'),
       appModuleFile: join(dir, 'src', 'app.module.ts'),
       appModuleExport: 'AppModule',
       builtEntry: join(dir, 'dist', 'main.js'),

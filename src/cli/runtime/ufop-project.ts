@@ -13,6 +13,12 @@ import { resolveMode } from '../../config/ufop-options.factory';
 export interface UfopProject {
   /** The folder with the project's package.json. */
   root: string;
+  /** `name` of that package.json (createproject sets it to the project's, and so the UFOP's, name). */
+  packageName?: string;
+  /** Absolute path of `sourceRoot` (nest-cli.json, default `src`): the folder the built entry's folder mirrors. */
+  sourceRoot: string;
+  /** Absolute path of the build's `outDir` (default `dist`). */
+  outDir: string;
   /** Absolute path of the TypeScript module that exports the root module. */
   appModuleFile: string;
   /** The exported name of the root module. */
@@ -44,6 +50,8 @@ export function findProject(cwd = process.cwd(), overrides: ProjectOverrides = {
   const buildConfig = typeof nest.compilerOptions?.tsConfigPath === 'string' ? nest.compilerOptions.tsConfigPath : 'tsconfig.build.json';
   const outDir = tsOutDir(join(root, buildConfig)) ?? tsOutDir(join(root, 'tsconfig.json')) ?? join(root, 'dist');
 
+  const packageName = readJson(join(root, 'package.json'))?.name;
+
   let appModuleFile = join(root, sourceRoot, 'app.module.ts');
   let appModuleExport = 'AppModule';
   if (overrides.module) {
@@ -52,7 +60,17 @@ export function findProject(cwd = process.cwd(), overrides: ProjectOverrides = {
     if (name) appModuleExport = name;
   }
   const builtEntry = overrides.entry ? resolve(cwd, overrides.entry) : join(outDir, `${entryFile}.js`);
-  return { root, appModuleFile, appModuleExport, builtEntry, tsconfig: join(root, 'tsconfig.json'), buildTsconfig: join(root, buildConfig) };
+  return {
+    root,
+    packageName: typeof packageName === 'string' ? packageName : undefined,
+    sourceRoot: join(root, sourceRoot),
+    outDir,
+    appModuleFile,
+    appModuleExport,
+    builtEntry,
+    tsconfig: join(root, 'tsconfig.json'),
+    buildTsconfig: join(root, buildConfig),
+  };
 }
 
 /** Throws a message that says what to do when the project has not been built. */
@@ -105,7 +123,7 @@ function tsOutDir(file: string, depth = 0): string | undefined {
 
 /** Reads a JSON file that may hold comments and trailing commas, as tsconfig and nest-cli files do. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function readJson(file: string): any {
+export function readJson(file: string): any {
   if (!existsSync(file)) return undefined;
   const errors: ParseError[] = [];
   const value = parse(readFileSync(file, 'utf8'), errors, { allowTrailingComma: true });
