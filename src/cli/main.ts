@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { CommandFactory } from 'nest-commander';
-import { CliModule } from './cli.module';
 import { CliError } from './cli.error';
+import { runCli } from './cli.factory';
+import { CliModule } from './cli.module';
 
 /**
  * Errors reach the user as one line on stderr and a non-zero exit; the stack only with `--verbose`.
@@ -21,7 +21,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-void CommandFactory.run(CliModule, {
+void runCli(CliModule, {
   logger: ['error', 'warn'],
   // Commander stops here after printing help (exit code 0) or its own error message (1).
   errorHandler: (error) => process.exit((error as Error & { exitCode?: number }).exitCode ?? 1),

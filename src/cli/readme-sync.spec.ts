@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandFactory } from 'nest-commander';
-import { CliProgram } from './cli-program.provider';
+import { createCli } from './cli.factory';
 import { CliModule } from './cli.module';
 
 const ROOT = join(__dirname, '..', '..');
@@ -13,16 +12,16 @@ function envVariables(): string[] {
   return [...new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]))];
 }
 
-/** The CLI's commands and their long options, from the real command definitions (the program nest-commander builds). */
+/** The CLI's commands and their long options, from the real command definitions (the program createCli builds). */
 interface CliFlag {
   long?: string;
   short?: string;
 }
 
 async function cliSurface(): Promise<Array<{ command: string; options: CliFlag[] }>> {
-  const app = await CommandFactory.createWithoutRunning(CliModule, { logger: false });
+  const { app, program } = await createCli(CliModule);
   try {
-    return app.get(CliProgram).commander.commands.map((command) => ({
+    return program.commands.map((command) => ({
       command: command.name(),
       options: command.options.filter((option) => option.long !== '--help').map(({ long, short }) => ({ long, short })),
     }));

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, CommandRunner, Option } from '../cli.decorators';
 import { CliError } from '../cli.error';
 import { UfopLogger } from '../../logging/ufop.logger';
 import { parseCommandChain } from '../process/command-chain';

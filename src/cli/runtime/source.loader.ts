@@ -50,12 +50,12 @@ export function loadProjectFromSource(project: UfopProject): LoadedProject {
   } catch {
     throw new CliError('this project does not depend on qiniu-ufop: npm install qiniu-ufop');
   }
-  const framework = projectRequire(frameworkPath);
   const frameworkRequire = createRequire(frameworkPath);
   const { NestFactory } = frameworkRequire('@nestjs/core');
   return {
     appModule,
-    runUfopCommand: framework.runUfopCommand,
+    // Internal to qiniu-ufop (not in its index): taken from the project's copy, beside its index.
+    runUfopCommand: frameworkRequire('./execution/ufop.runner').runUfopCommand,
     // abortOnError false: a boot error is thrown to us, to print as a message, instead of exiting the process.
     createContext: ({ logger }) => NestFactory.createApplicationContext(appModule, { logger, abortOnError: false }),
     listRoutes: (app) =>
