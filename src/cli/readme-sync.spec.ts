@@ -72,3 +72,35 @@ describe('README.md and README.zh-CN.md stay in step with .env.example and the C
     }
   });
 });
+
+/** The public instance members of `UfopInput`, read from its source (what a handler can use). */
+function ufopInputMembers(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts: typeof import('typescript') = require('typescript');
+  const file = join(ROOT, 'src', 'input', 'ufop-input.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const members: string[] = [];
+  source.forEachChild((node) => {
+    if (!ts.isClassDeclaration(node) || node.name?.text !== 'UfopInput') return;
+    for (const member of node.members) {
+      const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+      const hidden = modifiers.some((m) => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(m.kind));
+      if (!hidden && member.name && ts.isIdentifier(member.name)) members.push(member.name.text);
+    }
+  });
+  return [...new Set(members)];
+}
+
+describe('the READMEs list every public member of UfopInput', () => {
+  it('finds the members (so an empty list cannot pass by accident)', () => {
+    expect(ufopInputMembers()).toEqual(expect.arrayContaining(['body', 'size', 'stream', 'path', 'signal']));
+  });
+
+  it.each(READMES)('%s has each in its UfopInput table', (readme) => {
+    const text = readFileSync(join(ROOT, readme), 'utf8');
+    // The table rows name members as code in the first cell: `body`, `await bytes()`, `size`, `onDisk`.
+    const rows = text.split('\n').filter((line) => /^\s*\| `/.test(line)).map((line) => line.split('|')[1]);
+    const listed = new Set(rows.flatMap((cell) => [...cell.matchAll(/`(?:await )?(\w+)/g)].map((match) => match[1])));
+    expect(ufopInputMembers().filter((member) => !listed.has(member))).toEqual([]);
+  });
+});
