@@ -2,7 +2,7 @@
 const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  moduleNameMapper: { '^qiniu-ufop$': '<rootDir>/src' },
+  moduleNameMapper: { '^qiniu-ufop$': '<rootDir>/src', '^qiniu-ufop/testing$': '<rootDir>/src/testing' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },

@@ -2,10 +2,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 
 /**
- * What a new user does, end to end, with real processes: pack this package, install it globally, run
- * `qiniu-ufop createproject`, install the tarball in the project, `nest g ufop-handler thumbnail`, build,
+ * What a new user does, end to end, with real processes: pack this package, install it globally (without the
+ * schematics devkit, which is not a dependency), run `qiniu-ufop createproject --image`, install the tarball in the project, `nest g ufop-handler thumbnail`, build,
  * run the project's own tests, start it and call it over HTTP. Needs the npm registry (for the project's
  * other dependencies); traffic to the started service stays on 127.0.0.1.
  */
@@ -75,12 +76,16 @@ describe('createproject, as a new user runs it', () => {
     // 2. Install it globally (into a private prefix) and create a project with its binary.
     const prefix = join(work, 'global');
     await step('npm', ['install', '--global', '--prefix', prefix, tarball, ...npmQuiet], work);
-    const created = await step(join(prefix, 'bin', 'qiniu-ufop'), ['createproject', 'thumbs-ufop'], work);
+    expect(existsSync(join(prefix, 'lib', 'node_modules', 'qiniu-ufop', 'node_modules', '@angular-devkit'))).toBe(false);
+    const created = await step(join(prefix, 'bin', 'qiniu-ufop'), ['createproject', 'thumbs-ufop', '--image'], work);
     expect(created).toContain('CREATE src/app.module.ts');
+    expect(created).toContain('CREATE src/image/thumb.handler.ts');
     const project = join(work, 'thumbs-ufop');
     expect(readdirSync(join(project, 'docker'))).toContain('Dockerfile');
     expect(readFileSync(join(project, 'docker', 'Dockerfile'), 'utf8')).toBe(readFileSync(join(repo, 'docker', 'Dockerfile'), 'utf8'));
-    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['qiniu-ufop']).toBe(`^${version}`);
+    const pkgJson = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect(pkgJson.dependencies['qiniu-ufop']).toBe(`^${version}`);
+    expect(pkgJson.dependencies.sharp).toEqual(expect.any(String));
 
     // A second run refuses the now non-empty folder, and says why.
     const again = await run(join(prefix, 'bin', 'qiniu-ufop'), ['createproject', 'thumbs-ufop'], work);
@@ -97,7 +102,7 @@ describe('createproject, as a new user runs it', () => {
     expect(existsSync(join(project, 'src', 'thumbnail'))).toBe(false);
     const generated = await step('npx', ['nest', 'g', 'ufop-handler', 'thumbnail'], project);
     expect(generated).toContain('UPDATE src/app.module.ts');
-    expect(readFileSync(join(project, 'src', 'app.module.ts'), 'utf8')).toMatch(/providers: \[HelloHandler, ThumbnailHandler\]/);
+    expect(readFileSync(join(project, 'src', 'app.module.ts'), 'utf8')).toMatch(/providers: \[HelloHandler, ThumbHandler, ThumbnailHandler\]/);
     // The collection extends Nest's: `nest g service` still works in the project.
     await step('npx', ['nest', 'g', 'service', 'images', '--no-spec'], project);
     expect(existsSync(join(project, 'src', 'images', 'images.service.ts'))).toBe(true);
@@ -108,6 +113,7 @@ describe('createproject, as a new user runs it', () => {
     const tests = await step('npm', ['test'], project);
     expect(tests).toMatch(/PASS src\/hello\.handler\.spec\.ts/);
     expect(tests).toMatch(/PASS src\/thumbnail\/thumbnail\.handler\.spec\.ts/);
+    expect(tests).toMatch(/PASS src\/image\/thumb\.handler\.spec\.ts/);
     expect(tests).toMatch(/PASS test\/app\.e2e-spec\.ts/);
 
     // 6. Start it as `npm start` does, on a free port, and call it.
@@ -123,6 +129,11 @@ describe('createproject, as a new user runs it', () => {
     expect(handled.status).toBe(200);
     expect(handled.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await handled.json()).toEqual({ command: 'thumbnail', size: 6, contentType: 'image/png' });
+
+    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#a30' } }).png().toBuffer();
+    const thumb = await fetch(`${base}/handler?cmd=thumbs-ufop/thumb/100`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+    expect(thumb.status).toBe(200);
+    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 100, height: 50, format: 'png' });
 
     const hello = await fetch(`${base}/handler?cmd=thumbs-ufop/hello/qiniu`, { method: 'POST' });
     expect(await hello.text()).toBe('hello qiniu');

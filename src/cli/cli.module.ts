@@ -9,7 +9,7 @@ import { ProcessCommand } from './commands/process.command';
 import { RunServerCommand } from './commands/run-server.command';
 import { RunWorkerCommand } from './commands/run-worker.command';
 
-/** The `qiniu-ufop` command line: one CommandRunner per command, as nest-commander has it. */
+/** The `qiniu-ufop` command line: one `@Command` provider per command (see cli.factory.ts). */
 @Module({
   providers: [
     CliProgram,

@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-import { deferInquirer } from './deferred-inquirer';
-// Before nest-commander is loaded (the imports below are compiled to requires in this order).
-deferInquirer();
-import { CommandFactory } from 'nest-commander';
-import { CliModule } from './cli.module';
 import { CliError } from './cli.error';
+import { runCli } from './cli.factory';
+import { CliModule } from './cli.module';
 import { findUfopPackage } from '../../schematics/application/ufop-package';
 
 /**
@@ -25,7 +22,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-void CommandFactory.run(CliModule, {
+void runCli(CliModule, {
   logger: ['error', 'warn'],
   // `-V, --version`: the version of the package this CLI belongs to (its package.json, above dist/src/cli).
   version: findUfopPackage(__dirname).version,

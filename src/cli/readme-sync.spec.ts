@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommandFactory } from 'nest-commander';
-import { CliProgram } from './cli-program.provider';
+import { createCli } from './cli.factory';
 import { CliModule } from './cli.module';
 
 const ROOT = join(__dirname, '..', '..');
@@ -13,16 +12,16 @@ function envVariables(): string[] {
   return [...new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]))];
 }
 
-/** The CLI's commands and their long options, from the real command definitions (the program nest-commander builds). */
+/** The CLI's commands and their long options, from the real command definitions (the program createCli builds). */
 interface CliFlag {
   long?: string;
   short?: string;
 }
 
 async function cliSurface(): Promise<Array<{ command: string; options: CliFlag[] }>> {
-  const app = await CommandFactory.createWithoutRunning(CliModule, { logger: false });
+  const { app, program } = await createCli(CliModule);
   try {
-    return app.get(CliProgram).commander.commands.map((command) => ({
+    return program.commands.map((command) => ({
       command: command.name(),
       options: command.options.filter((option) => option.long !== '--help').map(({ long, short }) => ({ long, short })),
     }));
@@ -71,5 +70,37 @@ describe('README.md and README.zh-CN.md stay in step with .env.example and the C
     if (missing.length) {
       throw new Error(`${readme} does not mention:\n  - ${missing.join('\n  - ')}\nDocument each in ${readme} (the configuration table or the command line section).`);
     }
+  });
+});
+
+/** The public instance members of `UfopInput`, read from its source (what a handler can use). */
+function ufopInputMembers(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts: typeof import('typescript') = require('typescript');
+  const file = join(ROOT, 'src', 'input', 'ufop-input.ts');
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const members: string[] = [];
+  source.forEachChild((node) => {
+    if (!ts.isClassDeclaration(node) || node.name?.text !== 'UfopInput') return;
+    for (const member of node.members) {
+      const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+      const hidden = modifiers.some((m) => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(m.kind));
+      if (!hidden && member.name && ts.isIdentifier(member.name)) members.push(member.name.text);
+    }
+  });
+  return [...new Set(members)];
+}
+
+describe('the READMEs list every public member of UfopInput', () => {
+  it('finds the members (so an empty list cannot pass by accident)', () => {
+    expect(ufopInputMembers()).toEqual(expect.arrayContaining(['body', 'size', 'stream', 'path', 'signal']));
+  });
+
+  it.each(READMES)('%s has each in its UfopInput table', (readme) => {
+    const text = readFileSync(join(ROOT, readme), 'utf8');
+    // The table rows name members as code in the first cell: `body`, `await bytes()`, `size`, `onDisk`.
+    const rows = text.split('\n').filter((line) => /^\s*\| `/.test(line)).map((line) => line.split('|')[1]);
+    const listed = new Set(rows.flatMap((cell) => [...cell.matchAll(/`(?:await )?(\w+)/g)].map((match) => match[1])));
+    expect(ufopInputMembers().filter((member) => !listed.has(member))).toEqual([]);
   });
 });

@@ -31,14 +31,14 @@ export class UfopExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
-      if (wrapper.isAlias || !wrapper.metatype || typeof wrapper.metatype !== 'function') continue;
-      const prototype = (wrapper.metatype as Function).prototype;
+      if (wrapper.isAlias) continue;
+      const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as Partial<UfopHealthCheck> | undefined) : undefined;
+      if (instance && typeof instance.onUfopHealthCheck === 'function') this.healthChecks.push(instance as UfopHealthCheck);
+      const prototype = handlerPrototype(wrapper);
       if (!prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         this.register(wrapper, prototype, methodName);
       }
-      const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as Partial<UfopHealthCheck>) : undefined;
-      if (instance && typeof instance.onUfopHealthCheck === 'function') this.healthChecks.push(instance as UfopHealthCheck);
     }
     // Like Nest's "Mapped {/path, GET} route" lines: what this process will answer, in the order routes are tried.
     for (const handler of this.registry.all()) {
@@ -55,7 +55,7 @@ export class UfopExplorer implements OnModuleInit {
     if (typeof method !== 'function') return;
     const metadata = this.accessor.getHandlerMetadata(method);
     if (!metadata) return;
-    const className = wrapper.metatype!.name;
+    const className = (prototype.constructor as Function).name;
     let route: UfopRoute;
     try {
       route = new UfopRoute(metadata.route);
@@ -83,4 +83,22 @@ export class UfopExplorer implements OnModuleInit {
       return this.moduleRef.resolve(wrapper.token, contextId, { strict: false }) as Promise<Instance>;
     };
   }
+}
+
+/**
+ * The prototype whose methods may carry `@UfopHandler`: the class of the provider's instance when there is one
+ * (a class, factory or value provider, once created: a factory's metatype is the factory function, a value
+ * provider has none), else the metatype of a request-scoped or transient class provider, created per call.
+ * A request-scoped factory's class is known only once it has run: such a provider cannot declare handlers.
+ */
+function handlerPrototype(wrapper: InstanceWrapper): object | undefined {
+  const instance: unknown = wrapper.isDependencyTreeStatic() ? wrapper.instance : undefined;
+  const prototype =
+    instance !== null && typeof instance === 'object'
+      ? Object.getPrototypeOf(instance)
+      : !wrapper.isFactory && typeof wrapper.metatype === 'function'
+        ? (wrapper.metatype as Function).prototype
+        : undefined;
+  // A plain object (`useValue: { ... }`) has no class whose methods could be decorated.
+  return prototype && prototype !== Object.prototype ? prototype : undefined;
 }

@@ -1,4 +1,4 @@
-import { CommandFactory, CommandRunnerService } from 'nest-commander';
+import { createCli } from '../../src/cli/cli.factory';
 import { CliModule } from '../../src/cli/cli.module';
 
 export interface InProcessResult {
@@ -9,7 +9,7 @@ export interface InProcessResult {
 }
 
 /**
- * Runs one `qiniu-ufop` command in this process, as nest-commander's CommandTestFactory does: the real CliModule
+ * Runs one `qiniu-ufop` command in this process, as main.ts does: the real CliModule
  * and Commander program, without spawning a binary. stdout is captured; `cwd` and `env` apply for the run only.
  */
 export async function runCliInProcess(
@@ -24,7 +24,7 @@ export async function runCliInProcess(
     stdout += chunk.toString();
     return true;
   });
-  const app = await CommandFactory.createWithoutRunning(CliModule, {
+  const cli = await createCli(CliModule, {
     logger: false,
     serviceErrorHandler: (err) => (error = err),
     errorHandler: (err) => {
@@ -37,13 +37,13 @@ export async function runCliInProcess(
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
-    await app.get(CommandRunnerService).run(['node', 'qiniu-ufop', ...args]);
+    await cli.run(['node', 'qiniu-ufop', ...args]);
   } finally {
     write.mockRestore();
     process.chdir(savedCwd);
     for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
     Object.assign(process.env, savedEnv);
-    await app.close();
+    await cli.app.close();
   }
   return { stdout, error };
 }

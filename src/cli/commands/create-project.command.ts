@@ -1,4 +1,4 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, CommandRunner, Option } from '../cli.decorators';
 import { relative, resolve } from 'node:path';
 import { CliError } from '../cli.error';
 import { findUfopPackage } from '../../../schematics/application/ufop-package';
@@ -8,9 +8,10 @@ import { isCheckout, VENDOR_DIR } from '../project/ufop-tarball';
 interface CreateProjectFlags {
   force?: boolean;
   pack?: boolean;
+  image?: boolean;
 }
 
-/** `qiniu-ufop createproject [dir]`: a complete NestJS project, from this package's `application` schematic. */
+/** `qiniu-ufop createproject [dir]`: a complete NestJS project, the files of this package's `application` schematic. */
 @Command({
   name: 'createproject',
   arguments: '[dir]',
@@ -25,7 +26,7 @@ export class CreateProjectCommand extends CommandRunner {
       const pack = flags.pack ?? isCheckout(findUfopPackage().root);
       // Loaded on use: Angular DevKit's schematics engine is most of the CLI's code, and no other command needs it.
       const { createProject } = await import('../project/project.generator');
-      project = await createProject({ target: resolve(dir), force: flags.force === true, pack });
+      project = await createProject({ target: resolve(dir), force: flags.force === true, pack, image: flags.image === true });
     } catch (error) {
       // Every failure here is about the user's folder or name: a message, never a stack. Nothing was written.
       throw new CliError((error as Error).message);
@@ -45,6 +46,14 @@ export class CreateProjectCommand extends CommandRunner {
 
   @Option({ flags: '-f, --force', description: 'write into a non-empty folder, replacing files with the same names' })
   parseForce(): boolean {
+    return true;
+  }
+
+  @Option({
+    flags: '--image',
+    description: 'add a thumb/:width/:height? image handler (src/image/) and the sharp dependency it uses',
+  })
+  parseImage(): boolean {
     return true;
   }
 

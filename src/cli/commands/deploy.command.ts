@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { Command, Option } from 'nest-commander';
+import { Command, Option } from '../cli.decorators';
 import { CliError } from '../cli.error';
 import { describeStep, DeployStep, planDeploy } from '../deploy/deploy.plan';
 import { defaultDockerfile } from '../deploy/default-dockerfile';

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, CommandRunner, Option } from '../cli.decorators';
 import { dockerfileTemplate, dockerignoreTemplate } from '../templates';
 
 interface DockerfileOptions {

@@ -1,4 +1,4 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, CommandRunner, Option } from '../cli.decorators';
 import { CliError } from '../cli.error';
 import { deployChecks, doctorChecks, doctorContext } from '../doctor/doctor.checks';
 import { formatReport, runChecks } from '../doctor/doctor.report';

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { Command, Option } from 'nest-commander';
+import { Command, Option } from '../cli.decorators';
 import { buildDoraConfig, doraConfigYaml } from '../dora/dora-config';
 import { DoraConfigOptions, DoraOptionsCommand, toDoraInput } from '../dora/dora-options.command';
 

@@ -3,8 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Command as CommanderCommand } from 'commander';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, CommandRunner, Option } from '../cli.decorators';
 import { CliError } from '../cli.error';
 import { setBootReporter } from '../../errors/ufop-startup.error';
 import { UfopLogger } from '../../logging/ufop.logger';
@@ -38,14 +37,10 @@ interface ProcessOptions {
     file: 'the input file, or - for stdin',
   },
   description: 'run a handler on a file, in this process: writes the result bytes to stdout or -o',
+  // Commander would print `<cmd> [file]`, the order it parses; the cmd is what may be left out.
+  usage: PROCESS_USAGE,
 })
 export class ProcessCommand extends CommandRunner {
-  /** Commander would print `<cmd> [file]`, the order it parses; the cmd is what may be left out. */
-  override setCommand(command: CommanderCommand): this {
-    command.usage(PROCESS_USAGE);
-    return super.setCommand(command);
-  }
-
   async run([first, second]: string[], options: ProcessOptions = {}): Promise<void> {
     // `process <cmd> <file>`, or `process <file>` for a handler routed at "" (decided once the routes are known).
     const file = second ?? first;

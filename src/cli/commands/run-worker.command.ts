@@ -1,4 +1,4 @@
-import { Command, Option } from 'nest-commander';
+import { Command, Option } from '../cli.decorators';
 import { CliError } from '../cli.error';
 import { intOption } from '../cli.parsers';
 import { projectMode } from '../runtime/ufop-project';

@@ -1,4 +1,4 @@
-import { CommandRunner, Option } from 'nest-commander';
+import { CommandRunner, Option } from '../cli.decorators';
 import { collectEnv, DoraConfigInput } from './dora-config';
 
 /** The options that describe a release, as `doraconfig` and `deploy` both take them. */
@@ -23,7 +23,7 @@ export function toDoraInput(options: DoraConfigOptions): DoraConfigInput {
 }
 
 /**
- * Declares the release options once for the commands that build a dora.yaml: nest-commander reads
+ * Declares the release options once for the commands that build a dora.yaml: createCli reads
  * `@Option` methods through the prototype chain, so subclasses get `-n -t -v --flavor --desc -e`.
  */
 export abstract class DoraOptionsCommand extends CommandRunner {

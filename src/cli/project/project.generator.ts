@@ -1,14 +1,9 @@
-import { logging } from '@angular-devkit/core';
-import { NodeWorkflow } from '@angular-devkit/schematics/tools';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import type { ApplicationOptions } from '../../../schematics/application';
 import { projectNameProblems, suggestProjectName } from '../../../schematics/application/project-name';
+import { projectFiles } from '../../../schematics/application/project.files';
 import { findUfopPackage } from '../../../schematics/application/ufop-package';
 import { packUfopInto } from './ufop-tarball';
-
-/** This package's collection: `dist/schematics` once built, `schematics/` from source (same relative path). */
-export const COLLECTION_PATH = join(__dirname, '..', '..', '..', 'schematics', 'collection.json');
 
 export interface CreateProjectOptions {
   /** Absolute path of the project folder; its name is the project's name. */
@@ -24,6 +19,8 @@ export interface CreateProjectOptions {
   pack?: boolean;
   /** The qiniu-ufop to pack: the one running (tests pass their own). */
   ufopRoot?: string;
+  /** Add the `thumb` image handler and the `sharp` dependency it needs. */
+  image?: boolean;
 }
 
 export interface CreatedProject {
@@ -36,8 +33,9 @@ export interface CreatedProject {
 }
 
 /**
- * Runs the `application` schematic into a staging folder beside the target, then moves the files into place:
- * a failure (bad template, missing Docker files) leaves the target as it was.
+ * Writes the project's files (the `application` schematic's list, without the schematics devkit, which a global
+ * install does not have) into a staging folder beside the target, then moves them into place: a failure (bad
+ * template, missing Docker files) leaves the target as it was.
  */
 export async function createProject(options: CreateProjectOptions): Promise<CreatedProject> {
   const { target, force = false, dockerDir, pack = false } = options;
@@ -64,10 +62,8 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
   chmodSync(staging, 0o777 & ~process.umask());
   try {
     const ufop = findUfopPackage();
-    const docker = dockerDir ?? join(ufop.root, 'docker');
     const ufopDependency = pack ? await packUfopInto(options.ufopRoot ?? ufop.root, staging) : `^${ufop.version}`;
-    await runApplicationSchematic(staging, { name, directory: '.', dockerDir: docker, ufopDependency });
-    keepExecutableBits(docker, join(staging, 'docker'));
+    writeProject(staging, { name, dockerDir, ufopDependency, image: options.image === true });
     const files = listFiles(staging).map((file) => relative(staging, file));
     if (!existsSync(target)) {
       renameSync(staging, target);
@@ -83,33 +79,17 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
   }
 }
 
-async function runApplicationSchematic(root: string, options: ApplicationOptions): Promise<void> {
-  const workflow = new NodeWorkflow(root, { force: false, dryRun: false, resolvePaths: [__dirname] });
+function writeProject(root: string, options: Parameters<typeof projectFiles>[0]): void {
+  let files;
   try {
-    // Subscribed by hand: @angular-devkit bundles its own rxjs, whose Observable type is not ours.
-    await new Promise<void>((done, fail) =>
-      workflow
-        .execute({
-          collection: COLLECTION_PATH,
-          schematic: 'application',
-          options,
-          logger: new logging.NullLogger(),
-        })
-        .subscribe({ error: fail, complete: done }),
-    );
+    files = projectFiles(options);
   } catch (error) {
-    // SchematicsException messages are written for users; their stacks are not.
     throw new Error(`Could not create the project: ${(error as Error).message}`);
   }
-}
-
-/** Schematic trees carry no file modes: give scripts copied from docker/ (entrypoints) their x bit back. */
-function keepExecutableBits(from: string, to: string): void {
-  if (!existsSync(from) || !existsSync(to)) return;
-  for (const source of listFiles(from)) {
-    const copy = join(to, relative(from, source));
-    const mode = statSync(source).mode;
-    if (existsSync(copy) && mode & 0o111) chmodSync(copy, mode & 0o777);
+  for (const file of files) {
+    const path = join(root, ...file.path.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content, { mode: file.executable ? 0o777 & ~process.umask() : undefined });
   }
 }
 

@@ -69,7 +69,6 @@ function withFramework(project: UfopProject, exports: Record<string, unknown>, f
     throw new CliError(`${project.appModuleFile} does not export ${project.appModuleExport}`);
   }
   const frameworkRequire = createRequire(frameworkFile);
-  const framework = frameworkRequire(frameworkFile);
   const { NestFactory } = frameworkRequire('@nestjs/core');
   // Internal to qiniu-ufop, so taken from the project's copy beside its index (dist/src, or src for the sample).
   const registry = (app: INestApplicationContext): UfopRouteRegistry =>
@@ -77,7 +76,8 @@ function withFramework(project: UfopProject, exports: Record<string, unknown>, f
   return {
     appModule,
     from,
-    runUfopCommand: framework.runUfopCommand,
+    // Internal to qiniu-ufop (not in its index): taken from the project's copy, beside its index.
+    runUfopCommand: frameworkRequire('./execution/ufop.runner').runUfopCommand,
     // abortOnError false: a boot error is thrown to us, to print as a message, instead of exiting the process.
     createContext: ({ logger }) => NestFactory.createApplicationContext(appModule, { logger, abortOnError: false }),
     listRoutes: (app) =>

@@ -1,4 +1,4 @@
-import { CommandRunner, Option } from 'nest-commander';
+import { CommandRunner, Option } from '../cli.decorators';
 import { intOption } from '../cli.parsers';
 
 /** What `runserver` and `runworker` both take: how many processes, and which built entry they run. */
@@ -7,7 +7,7 @@ export interface SupervisedRunOptions {
   entry?: string;
 }
 
-/** Declares `--processes` and `--entry` once; nest-commander reads `@Option` methods through the prototype chain. */
+/** Declares `--processes` and `--entry` once; createCli reads `@Option` methods through the prototype chain. */
 export abstract class SupervisedRunCommand extends CommandRunner {
   @Option({ flags: '--processes <n>', description: 'number of processes (default: CPU_COUNT, else the FLAVOR\'s cores)' })
   parseProcesses(value: string): number {
