@@ -36,6 +36,8 @@ export type { UfopHealthCheck } from './interfaces/ufop-health-check.interface';
 /** The settings (`UfopModule.forRoot(options)`), and the token to inject the resolved ones: `@Inject(UFOP_CONFIG)`. */
 export type { UfopOptions, UfopModuleOptions, UfopMode, UfopRole } from './interfaces/ufop-options.interface';
 export { UFOP_CONFIG } from './ufop.constants';
+/** The Bull queue of queue mode, for dashboards or metrics: `@Optional() @Inject(UFOP_QUEUE_TOKEN) queue?: Queue` (undefined inline). */
+export { UFOP_QUEUE_TOKEN } from './queue/ufop-queue.constants';
 /** The logger `UfopFactory` installs (text or JSON lines, request ids); for applications started another way. */
 export { UfopLogger } from './logging/ufop.logger';
 export type { UfopLoggerOptions } from './logging/ufop.logger';

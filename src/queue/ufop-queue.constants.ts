@@ -1,10 +1,9 @@
-/**
- * The queue's name for injection: `@InjectQueue(UFOP_QUEUE)` of `@nestjs/bull`, or `@Inject(UFOP_QUEUE_TOKEN)`,
- * gives the Bull queue of queue mode (undefined in inline mode), to inspect jobs. The Bull queue's own name in
- * Redis is `UFOP_QUEUE_NAME` (default `ufop`).
- */
+/** The name the queue's provider is made from (the Bull queue's own name in Redis is `UFOP_QUEUE_NAME`, default `ufop`). */
 export const UFOP_QUEUE = 'qiniu-ufop';
-/** The provider token: the string `@nestjs/bull`'s `getQueueToken(UFOP_QUEUE)` makes, so `@InjectQueue` finds it. */
+/**
+ * The token of the Bull queue of queue mode (undefined in inline mode), to inspect jobs: `@Inject(UFOP_QUEUE_TOKEN)`.
+ * The string `@nestjs/bull`'s `getQueueToken(UFOP_QUEUE)` makes, so its `@InjectQueue(UFOP_QUEUE)` finds it too.
+ */
 export const UFOP_QUEUE_TOKEN = `BullQueue_${UFOP_QUEUE}`;
 
 export const DEFAULT_QUEUE_NAME = 'ufop';
