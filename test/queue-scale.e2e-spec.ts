@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { callHandler as call, UfopProcess } from './support/ufop-process';
@@ -91,5 +92,42 @@ describe('queue mode at scale', () => {
       [200, 'hello one'],
       [200, 'hello two'],
     ]);
+  }, 120_000);
+  it('UFOP_MAX_QUEUED unset: 16 may wait while no worker is up, then one per slot of the live workers; a stopped worker withdraws its slots', async () => {
+    const prefix = uniquePrefix('derived');
+    prefixes.push(prefix);
+    const [web] = await start([env(prefix, 'web')]);
+    const refusal = async () => {
+      const response = await fetch(`${web.baseUrl}/handler?cmd=demo/echo`, { method: 'POST', body: 'refused' });
+      expect(response.status).toBe(503);
+      return ((await response.json()) as { error: string }).error;
+    };
+    // No worker: the floor. 16 wait; the 17th is refused.
+    const early = Array.from({ length: 16 }, (_, i) => call(web.baseUrl, `demo/hello/early${i}`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await refusal()).toMatch(/16 jobs already waiting for a worker \(UFOP_MAX_QUEUED unset: 16, from the live workers' slots\)/);
+
+    // A worker of 20 slots comes: the waiting jobs run, and 20 may now wait.
+    const [worker] = await start([env(prefix, 'worker', { UFOP_CONCURRENCY: '20' })]);
+    expect((await Promise.all(early)).map((a) => a.status)).toEqual(Array(16).fill(200));
+    const client = new Redis(redis.url);
+    try {
+      expect(await client.zrange(`${prefix}:ufop:workers`, 0, -1)).toEqual([expect.stringMatching(/^20:/)]);
+      // Its 20 slots busy for 4 s, then 20 jobs waiting: the next is refused.
+      const holding = Array.from({ length: 20 }, (_, i) => call(web.baseUrl, `demo/probe/hold/h${i}/4000`));
+      for (let i = 0; i < 20; i++) await worker.waitFor(new RegExp(`job-start h${i} `));
+      const waiting = Array.from({ length: 20 }, (_, i) => call(web.baseUrl, `demo/hello/late${i}`));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await refusal()).toMatch(/20 jobs already waiting for a worker \(UFOP_MAX_QUEUED unset: 20, from the live workers' slots\)/);
+      const answers = await Promise.all([...holding, ...waiting]);
+      expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
+
+      // A worker that stops (SIGTERM: it drains) takes its slots with it, rather than letting them lapse.
+      worker.signal('SIGTERM');
+      await worker.exited;
+      expect(await client.zcard(`${prefix}:ufop:workers`)).toBe(0);
+    } finally {
+      client.disconnect();
+    }
   }, 120_000);
 });
