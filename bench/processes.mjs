@@ -32,6 +32,11 @@ export function start(args, env = {}, ready = /listening on port (\d+)/) {
       const match = output.match(ready);
       if (match) {
         clearTimeout(timer);
+        // From here on the output is only drained: kept, it would grow with every access-log line and every
+        // chunk would be matched against all of it, costing the client CPU it shares with the servers.
+        child.stdout.off('data', check).resume();
+        child.stderr.off('data', check).resume();
+        output = '';
         resolve({ child, port: match[1] ? Number(match[1]) : undefined });
       }
     };
