@@ -1,19 +1,19 @@
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 
 /**
- * The least number of jobs allowed to wait for a worker when `UFOP_MAX_QUEUED` is not set, however few worker slots
- * are live: enough that a short burst, or a rolling restart of the workers (when no worker is up for a moment), is
- * queued rather than refused.
- */
-export const MIN_DEFAULT_QUEUED = 16;
-
-/**
  * The default bound on jobs waiting for a worker: one per job slot of the live workers (each slot has its next job
- * ready when it finishes one, so a request waits about one job's time for a worker), and at least
- * `MIN_DEFAULT_QUEUED`. The running jobs are not counted: they are in Bull's active list, not its wait list.
+ * ready when it finishes one, so a request waits about one job's time for a worker), and never fewer than `floor`
+ * (`UFOP_MAX_WAITING`, what one inline process lets wait), so that a small fleet, a burst or a rolling restart of the
+ * workers (no worker up for a moment) is queued rather than refused. The running jobs are not counted: they are in
+ * Bull's active list, not its wait list.
  */
-export function derivedMaxQueued(liveSlots: number): number {
-  return Math.max(MIN_DEFAULT_QUEUED, liveSlots);
+export function derivedMaxQueued(liveSlots: number, floor: number): number {
+  return Math.max(floor, liveSlots);
+}
+
+/** The floor of the default bound: `UFOP_MAX_WAITING`, at least 1. */
+export function maxQueuedFloor(options: Pick<UfopOptions, 'maxWaiting'>): number {
+  return Math.max(1, options.maxWaiting);
 }
 
 /**
@@ -28,5 +28,5 @@ export function maxQueuedSetting(
   env: Record<string, string | undefined> = process.env,
 ): number | undefined {
   if (env.UFOP_MAX_QUEUED?.trim()) return options.maxQueued;
-  return options.maxQueued === Math.max(1, options.maxWaiting) ? undefined : options.maxQueued;
+  return options.maxQueued === maxQueuedFloor(options) ? undefined : options.maxQueued;
 }

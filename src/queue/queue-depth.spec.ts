@@ -1,5 +1,5 @@
 import type { Queue } from 'bull';
-import { derivedMaxQueued, maxQueuedSetting, MIN_DEFAULT_QUEUED } from './queue-bound';
+import { derivedMaxQueued, maxQueuedFloor, maxQueuedSetting } from './queue-bound';
 import { QueueDepth } from './queue-depth';
 import { WorkerSlots } from './worker-slots';
 
@@ -32,10 +32,12 @@ beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => now));
 afterEach(() => jest.restoreAllMocks());
 
 describe('the default UFOP_MAX_QUEUED', () => {
-  it('is one waiting job per live worker slot, and never below the floor', () => {
-    expect(derivedMaxQueued(0)).toBe(MIN_DEFAULT_QUEUED);
-    expect(derivedMaxQueued(8)).toBe(16);
-    expect(derivedMaxQueued(40)).toBe(40);
+  it('is one waiting job per live worker slot, and never below UFOP_MAX_WAITING (at least 1)', () => {
+    expect(derivedMaxQueued(0, 100)).toBe(100);
+    expect(derivedMaxQueued(80, 100)).toBe(100);
+    expect(derivedMaxQueued(400, 100)).toBe(400);
+    expect(maxQueuedFloor({ maxWaiting: 0 })).toBe(1);
+    expect(maxQueuedFloor({ maxWaiting: 100 })).toBe(100);
   });
 
   it('adds up the slots the workers advertise', () => {
@@ -54,7 +56,7 @@ describe('the default UFOP_MAX_QUEUED', () => {
 describe('QueueDepth', () => {
   it('refuses past the bound with 503 + Retry-After, counting the jobs this process added since the last read', async () => {
     const state = { waiting: 3, members: [], reads: 0 };
-    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 5);
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 5, 100);
     await depth.admit(); // reads 3 waiting in the background
     await settle();
     await depth.admit(); // 3 read + 1 added since the read began
@@ -64,7 +66,7 @@ describe('QueueDepth', () => {
 
   it('forgets jobs once they are over: a steady flow never fills the bound', async () => {
     const state = { waiting: 0, members: [], reads: 0 };
-    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 2);
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 2, 100);
     for (let i = 0; i < 1000; i++) {
       await depth.admit();
       depth.release();
@@ -73,8 +75,8 @@ describe('QueueDepth', () => {
 
   it('follows the live workers: the floor until they are read, then one per slot', async () => {
     const state = { waiting: 0, members: ['20:a', '10:b'], reads: 0 };
-    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined);
-    expect(depth.limit).toBe(MIN_DEFAULT_QUEUED);
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined, 16);
+    expect(depth.limit).toBe(16);
     await depth.admit();
     await settle();
     expect(depth.limit).toBe(30);
@@ -84,13 +86,13 @@ describe('QueueDepth', () => {
     await settle();
     await expect(depth.admit()).rejects.toMatchObject({
       status: 503,
-      message: expect.stringMatching(/31 jobs already waiting .*UFOP_MAX_QUEUED unset: 30, from the live workers' slots/),
+      message: expect.stringMatching(/31 jobs already waiting .*UFOP_MAX_QUEUED unset: 30, from the live workers' 30 slots, at least UFOP_MAX_WAITING=16/),
     });
   });
 
   it('does not refuse on a stale count: jobs that were in flight may have finished since', async () => {
     const state = { waiting: 0, members: [], reads: 0 };
-    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 3);
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 3, 100);
     await depth.admit();
     await settle();
     await depth.admit();

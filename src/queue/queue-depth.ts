@@ -8,15 +8,15 @@ import { WorkerSlots } from './worker-slots';
 /** How old the known length of the wait list (and the workers' slots) may be before it is read again. */
 const REFRESH_MS = 100;
 
-export const queueFullMessage = (waiting: number, max: number, derived: boolean) =>
+export const queueFullMessage = (waiting: number, max: number, derived?: { slots: number; floor: number }) =>
   derived
-    ? `too busy: ${waiting} jobs already waiting for a worker (UFOP_MAX_QUEUED unset: ${max}, from the live workers' slots); try again later`
+    ? `too busy: ${waiting} jobs already waiting for a worker (UFOP_MAX_QUEUED unset: ${max}, from the live workers' ${derived.slots} slots, at least UFOP_MAX_WAITING=${derived.floor}); try again later`
     : `too busy: ${waiting} jobs already waiting for a worker (UFOP_MAX_QUEUED=${max}); try again later`;
 
 /**
  * Backpressure for queue mode: past a bound on the jobs waiting for a worker, a new request is refused with 503 +
  * Retry-After before its input is stored. The bound is `UFOP_MAX_QUEUED`, or by default one job per slot of the
- * live workers (`derivedMaxQueued`), which they advertise in Redis (`WorkerSlots`).
+ * live workers, which they advertise in Redis (`WorkerSlots`), and at least `UFOP_MAX_WAITING` (`derivedMaxQueued`).
  *
  * Reading the wait list's length on every request would add a round trip to each; instead it is read at most every
  * 100 ms, in the background (with the workers' slots, in the same round trip), and corrected by how many more jobs
@@ -37,11 +37,13 @@ export class QueueDepth {
     private readonly workersKey: string,
     /** `UFOP_MAX_QUEUED` when set; undefined derives the bound from the live workers' slots. */
     private readonly maxQueued: number | undefined,
+    /** The least the derived bound may be (`UFOP_MAX_WAITING`). */
+    private readonly floor: number,
   ) {}
 
   /** The bound in force now. */
   get limit(): number {
-    return this.maxQueued ?? derivedMaxQueued(this.liveSlots);
+    return this.maxQueued ?? derivedMaxQueued(this.liveSlots, this.floor);
   }
 
   /**
@@ -55,7 +57,8 @@ export class QueueDepth {
     const waiting = this.estimate();
     const limit = this.limit;
     if (waiting >= limit) {
-      throw new UfopUnavailableError(queueFullMessage(waiting, limit, this.maxQueued === undefined), RETRY_AFTER_SECONDS);
+      const derived = this.maxQueued === undefined ? { slots: this.liveSlots, floor: this.floor } : undefined;
+      throw new UfopUnavailableError(queueFullMessage(waiting, limit, derived), RETRY_AFTER_SECONDS);
     }
     this.inFlight++;
   }

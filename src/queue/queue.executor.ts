@@ -11,7 +11,7 @@ import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { describeRedis, redisTopology } from './redis-topology';
 import { INLINE_BYTES, UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
 import { QueueDepth } from './queue-depth';
-import { maxQueuedSetting } from './queue-bound';
+import { maxQueuedFloor, maxQueuedSetting } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { ufopContext } from '../observability/request-context';
@@ -54,7 +54,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
     this.blobTtlMs = options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS;
     this.replyChannel = this.keys.replyChannel(randomUUID());
-    this.depth = new QueueDepth(queue, this.keys.workers(), maxQueuedSetting(options));
+    this.depth = new QueueDepth(queue, this.keys.workers(), maxQueuedSetting(options), maxQueuedFloor(options));
   }
 
   private get client(): Redis {
