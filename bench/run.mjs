@@ -246,6 +246,9 @@ ${machine}
 
 ${table}
 
+Older design goals, not tests: inline at least 0.9× Express throughput; queue p50 under 5 ms at 1 connection with
+1 KiB; queue throughput with 1 MiB bodies at least half of inline.
+
 ${targets}
 
 ${thumbnails}`;
