@@ -32,13 +32,10 @@ export function start(args, env = {}, ready = /listening on port (\d+)/) {
       const match = output.match(ready);
       if (match) {
         clearTimeout(timer);
-        // From now on the output (the framework's access log: a line per request) is read and dropped. Kept, it
-        // grew without bound and was searched on every chunk, CPU taken from the load generator in this process;
-        // unread, the pipe would fill and block the server's synchronous writes to stdout.
-        child.stdout.off('data', check);
-        child.stderr.off('data', check);
-        child.stdout.resume();
-        child.stderr.resume();
+        // From here on the output is only drained: kept, it would grow with every access-log line and every
+        // chunk would be matched against all of it, costing the client CPU it shares with the servers.
+        child.stdout.off('data', check).resume();
+        child.stderr.off('data', check).resume();
         output = '';
         resolve({ child, port: match[1] ? Number(match[1]) : undefined });
       }

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench`: one run, on this machine, of every server × body size × connection count, with autocannon.
-// Prints requests/s and p50/p99 latency side by side, each as a ratio to plain Express, and writes the table with
-// the machine it ran on to docs/BENCHMARKS.md. Bounded: BENCH_SECONDS (default 3) per cell after a 1 s warm-up.
+// `npm run bench`: one run, on this machine, of every server × body size × connection count, with a load client of
+// our own (bench/http-load.mjs). Prints requests/s, p50/p99 latency and server CPU per request side by side, as
+// ratios to plain Express and to inline mode, checks the queue-mode targets, and writes the tables with the machine
+// it ran on to docs/BENCHMARKS.md. Every server is up for the whole run; BENCH_ROUNDS (default 3) rounds visit every
+// cell, each round in a rotated order of servers, for BENCH_SECONDS (default 2) after a short warm-up; a cell shows
+// the median of its rounds, so load from elsewhere on the machine hits every server alike.
 import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,11 +12,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
 import { join } from 'node:path';
-import { measure } from './load.mjs';
-import { freePort, killOnExit, ROOT, start, stop } from './processes.mjs';
+import { measureFast } from './http-load.mjs';
+import { cpuMicros, freePort, killOnExit, ROOT, start, stop } from './processes.mjs';
+import { PREDECESSOR, targetsSection } from './queue-targets.mjs';
 import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
-const SECONDS = Number(process.env.BENCH_SECONDS || 3);
+const SECONDS = Number(process.env.BENCH_SECONDS || 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const BODIES = [
   ['1 KiB', randomBytes(1024)],
   ['1 MiB', randomBytes(1024 * 1024)],
@@ -22,6 +27,7 @@ const CONNECTIONS = [1, 16];
 // The framework runs as production does: the build output (`npm run bench` builds first).
 
 const FRAMEWORK = ['dist/sample/main.js'];
+const CLI = 'dist/src/cli/main.js';
 
 function answers(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
@@ -32,22 +38,29 @@ function answers(port, host = '127.0.0.1') {
   });
 }
 
-/** REDIS_URL (default redis://127.0.0.1:6379) when it answers, else a redis-server of our own on a free port. */
+/**
+ * A redis-server of our own on a free port, so that its CPU per request can be read and nothing else runs on it;
+ * REDIS_URL (default redis://127.0.0.1:6379) when redis-server is not installed.
+ */
 async function redis() {
-  const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-  if (await answers(Number(url.port || 6379), url.hostname)) return { url: url.toString(), version: redisVersion(url), stop() {} };
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
-  child.on('error', () => {
-    console.error('No Redis answers at REDIS_URL and redis-server is not installed (apt-get install -y redis-server).');
-    process.exit(1);
+  const missing = await new Promise((resolve) => {
+    child.once('error', () => resolve(true));
+    child.once('spawn', () => resolve(false));
   });
+  if (missing) {
+    const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+    if (await answers(Number(url.port || 6379), url.hostname)) return { url: url.toString(), version: redisVersion(url), stop() {} };
+    console.error('No redis-server to start and no Redis at REDIS_URL (apt-get install -y redis-server).');
+    process.exit(1);
+  }
   killOnExit(child);
   for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
   const own = new URL(`redis://127.0.0.1:${port}`);
-  return { url: own.toString(), version: redisVersion(own), stop: () => child.kill('SIGKILL') };
+  return { url: own.toString(), version: redisVersion(own), pid: child.pid, stop: () => child.kill('SIGKILL') };
 }
 
 /** Leaves the Redis as it was: the queue's id counter and markers go too. */
@@ -63,84 +76,145 @@ function redisVersion(url) {
   return /redis_version:(\S+)/.exec(out)?.[1] ?? 'unknown';
 }
 
+/** `count` copies of `args` are up: the ready line is printed once by each of them. */
+const printedBy = (count, line) => new RegExp(Array.from({ length: count }, () => line).join('[\\s\\S]*'));
+
+/** A process of ours and the processes it forked (runserver's and runworker's children), for their CPU time. */
+function family(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return [pid, ...children.map(Number)];
+  } catch {
+    return [pid];
+  }
+}
+
+const QUEUE = (store, key) => ({ REDIS_URL: store.url, UFOP_MODE: 'queue', UFOP_QUEUE_PREFIX: `ufop-bench-${process.pid}-${key}` });
+
 const servers = [
   { name: 'node:http echo', start: async () => [await start(['bench/servers/raw-http.mjs'])] },
   { name: 'plain Express echo', start: async () => [await start(['bench/servers/express.mjs'])] },
   { name: 'qiniu-ufop inline', start: async () => [await start(FRAMEWORK, { UFOP_MODE: 'inline', REDIS_URL: '' })] },
-  { name: 'qiniu-ufop queue, 1 worker', workers: 1 },
-  { name: 'qiniu-ufop queue, 2 workers', workers: 2 },
+  {
+    name: 'qiniu-ufop queue, 1 process (web + worker)',
+    queue: 'all',
+    start: async (store) => [await start(FRAMEWORK, { ...QUEUE(store, 'all'), UFOP_ROLE: 'all' })],
+  },
+  {
+    name: 'qiniu-ufop queue, 1 web + 1 worker process',
+    queue: 'split1',
+    start: async (store) => {
+      const env = QUEUE(store, 'split1');
+      const worker = await start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker running/);
+      return [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), worker];
+    },
+  },
+  {
+    // What a 2-core instance runs: `qiniu-ufop runserver` and `runworker`, one process per core each.
+    name: 'qiniu-ufop queue, 2 web + 2 worker processes (runserver + runworker)',
+    queue: 'split2',
+    start: async (store) => {
+      const env = QUEUE(store, 'split2');
+      const workers = await start([CLI, 'runworker', '--processes', '2'], env, printedBy(2, 'worker running'));
+      return [await start([CLI, 'runserver', '--processes', '2'], env, printedBy(2, 'listening on port (\\d+)')), workers];
+    },
+  },
 ];
 
 async function main() {
   const store = await redis();
   const rows = [];
+  const load = [loadavg()[0]];
+  // Every server is up for the whole run, so that each round can visit them all within seconds.
   for (const server of servers) {
-    let processes;
-    if (server.workers) {
-      const env = {
-        REDIS_URL: store.url,
-        UFOP_MODE: 'queue',
-        UFOP_QUEUE_PREFIX: (server.prefix = `ufop-bench-${process.pid}-${server.workers}`),
-      };
-      const workers = await Promise.all(
-        Array.from({ length: server.workers }, () => start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker started/)),
-      );
-      processes = [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), ...workers];
-    } else {
-      processes = await server.start();
-    }
+    server.processes = await server.start(store);
+    for (const [size] of BODIES) for (const connections of CONNECTIONS) rows.push({ server: server.name, queue: !!server.queue, size, connections, cells: [] });
+  }
+  for (let round = 0; round < ROUNDS; round++) {
     for (const [size, body] of BODIES) {
       for (const connections of CONNECTIONS) {
-        const pids = processes.map(({ child }) => child.pid);
-        const url = `http://127.0.0.1:${processes[0].port}/handler?cmd=bench/echo`;
-        const cell = await measure({ url, pids, body, connections, seconds: SECONDS });
-        rows.push({ server: server.name, size, connections, ...cell });
-        console.error(`${server.name} · ${size} · ${connections} conn: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, p99 ${cell.p99} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.bad ? `, ${cell.bad} errors` : ''}`);
+        const order = servers.map((_, i) => servers[(i + round) % servers.length]);
+        for (const server of order) {
+          const pids = server.processes.flatMap(({ child }) => family(child.pid));
+          const url = `http://127.0.0.1:${server.processes[0].port}/handler?cmd=bench/echo`;
+          const redisBefore = store.pid ? cpuMicros([store.pid]) : 0;
+          const cell = await measureFast({ url, pids, body, connections, seconds: SECONDS });
+          cell.redisCpu = server.queue && store.pid ? (cpuMicros([store.pid]) - redisBefore) / Math.max(1, cell.total) : undefined;
+          rows.find((r) => r.server === server.name && r.size === size && r.connections === connections).cells.push(cell);
+          console.error(
+            `round ${round + 1} · ${server.name} · ${size} · ${connections} conn: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, p99 ${cell.p99} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.redisCpu !== undefined ? ` (+ Redis ${cell.redisCpu.toFixed(0)})` : ''}${cell.bad ? `, ${cell.bad} errors` : ''}`,
+          );
+        }
       }
     }
-    await Promise.all(processes.map(({ child }) => stop(child)));
-    if (server.prefix) await deleteKeys(store.url, server.prefix);
+  }
+  load.push(loadavg()[0]);
+  for (const server of servers) {
+    await Promise.all(server.processes.map(({ child }) => stop(child)));
+    if (server.queue) await deleteKeys(store.url, QUEUE(store, server.queue).UFOP_QUEUE_PREFIX);
   }
   store.stop();
-  const thumbnails = thumbnailSection(await thumbnailRows({ seconds: SECONDS }));
+  for (const row of rows) Object.assign(row, medians(row.cells));
+  const thumbnails = thumbnailSection(await thumbnailRows({ seconds: 3 }));
 
   const table = render(rows);
-  const machine = describeMachine(store.version);
-  console.log(`\n${machine}\n\n${table}\n\n${thumbnails}`);
+  const targets = targetsSection(rows);
+  const machine = describeMachine(store.version, load);
+  console.log(`\n${machine}\n\n${table}\n\n${targets}\n\n${thumbnails}`);
   const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  writeFileSync(path, document(machine, table, thumbnails) + keptSections(path));
+  writeFileSync(path, document(machine, table, targets, thumbnails) + keptSections(path));
   console.error('\nwritten to docs/BENCHMARKS.md');
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** A cell's figures: the median of its rounds for each measure; errors of all rounds added up. */
+function medians(cells) {
+  const of = (key) => median(cells.map((cell) => cell[key]));
+  return {
+    rps: of('rps'),
+    p50: of('p50'),
+    p99: of('p99'),
+    cpu: of('cpu'),
+    redisCpu: cells[0].redisCpu === undefined ? undefined : of('redisCpu'),
+    bad: cells.reduce((sum, cell) => sum + cell.bad, 0),
+  };
+}
+
 function render(rows) {
-  const express = (row) => rows.find((r) => r.server === 'plain Express echo' && r.size === row.size && r.connections === row.connections);
+  const same = (name, row) => rows.find((r) => r.server === name && r.size === row.size && r.connections === row.connections);
   const ratio = (value, base) => (base ? `${(value / base).toFixed(2)}×` : '–');
   const lines = [
-    '| server | body | conns | req/s | × Express | p50 ms | × Express | p99 ms | × Express | server CPU µs/req | × Express | errors |',
+    '| server | body | conns | req/s | × Express | p50 ms | p99 ms | server CPU µs/req | × Express | × inline | Redis CPU µs/req | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of rows) {
-    const base = express(row);
+    const express = same('plain Express echo', row);
+    const inline = same('qiniu-ufop inline', row);
+    const redisCpu = row.redisCpu === undefined ? '–' : row.redisCpu.toFixed(0);
     lines.push(
-      `| ${row.server} | ${row.size} | ${row.connections} | ${row.rps.toFixed(0)} | ${ratio(row.rps, base.rps)} | ${row.p50} | ${ratio(row.p50, base.p50)} | ${row.p99} | ${ratio(row.p99, base.p99)} | ${row.cpu.toFixed(0)} | ${ratio(row.cpu, base.cpu)} | ${row.bad} |`,
+      `| ${row.server} | ${row.size} | ${row.connections} | ${row.rps.toFixed(0)} | ${ratio(row.rps, express.rps)} | ${row.p50} | ${row.p99} | ${row.cpu.toFixed(0)} | ${ratio(row.cpu, express.cpu)} | ${ratio(row.cpu, inline.cpu)} | ${redisCpu} | ${row.bad} |`,
     );
   }
+  lines.push(
+    `| ${PREDECESSOR.name} (recorded, not re-run) | 1 KiB | 16 | ${PREDECESSOR.rps} | – | ${PREDECESSOR.p50} | – | – | – | – | – | – |`,
+  );
   return lines.join('\n');
 }
 
-const LOAD_AT_START = loadavg()[0];
-
-function describeMachine(redisVersion) {
+function describeMachine(redisVersion, [before, after]) {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return [
     `- Machine: ${availableParallelism()} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`,
-    `- Node ${process.version}, Redis ${redisVersion} on loopback; autocannon runs on the same machine (it competes for the CPUs)`,
-    `- ${SECONDS} s per cell after a 1 s warm-up; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU)`,
-    `- Run on ${new Date().toISOString().slice(0, 10)}; 1-minute load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (other work on the machine skews the numbers)`,
+    `- Node ${process.version}, Redis ${redisVersion} on loopback (a redis-server of the run's own); the load client runs on the same machine (it competes for the CPUs)`,
+    `- ${ROUNDS} rounds of ${SECONDS} s per cell after a warm-up, medians shown; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU, shared by the processes of runserver/runworker)`,
+    `- Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${before.toFixed(1)} at the start, ${after.toFixed(1)} at the end of the echo table (other work on the machine skews the numbers)`,
   ].join('\n');
 }
 
-/** The sections other scripts maintain (bench/burst.mjs: "Burst memory"), kept as they are when this file is rewritten. */
+/** The sections other scripts or people maintain, kept as they are when this file is rewritten. */
+const KEPT_SECTIONS = ['Burst memory', '`process` start-up', 'Install size of a new project'];
+
 function keptSections(path) {
   let text;
   try {
@@ -148,31 +222,40 @@ function keptSections(path) {
   } catch {
     return '';
   }
-  const start = text.indexOf('\n## Burst memory');
-  if (start < 0) return '';
-  const next = text.indexOf('\n## ', start + 1);
-  return `\n${text.slice(start + 1, next < 0 ? undefined : next).trimEnd()}\n`;
+  let kept = '';
+  for (const title of KEPT_SECTIONS) {
+    const start = text.indexOf(`\n## ${title}`);
+    if (start < 0) continue;
+    const next = text.indexOf('\n## ', start + 1);
+    kept += `\n${text.slice(start + 1, next < 0 ? undefined : next).trimEnd()}\n`;
+  }
+  return kept;
 }
 
-function document(machine, table, thumbnails) {
+function document(machine, table, targets, thumbnails) {
   return `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.mjs), which rewrites this file. Every server answers \`POST /handler\` by
-echoing the body: the framework runs the sample's \`echo\` handler (inline, or through Bull with one or two worker
-processes beside one web process); the baselines are a bare \`node:http\` server and a hand-written Express echo.
-Ratios are to plain Express (for latency and CPU, lower is better). autocannon shares the machine's two cores
-with the servers, so req/s and latency move with whatever else runs; "server CPU µs/req" (user + system time of
-every process of that server, web and workers, divided by the requests answered) is the steadier measure of what
-a request costs the server.
+echoing the body: the framework runs the sample's \`echo\` handler, inline or through Bull: in one process that is
+both web and worker (\`UFOP_ROLE=all\`), in one web and one worker process, or in two of each (\`runserver\` and
+\`runworker\` on this 2-core machine); the baselines are a bare \`node:http\` server and a hand-written Express echo.
+The client is bench/http-load.mjs: keep-alive connections, one request in flight on each, the request written with
+one call. autocannon could not push 1 MiB bodies faster than about 48 requests/s here, even against bare node:http,
+so the 1 MiB rows would have measured the client; this client reaches several hundred, so they measure the servers
+(req/s, latency and CPU alike). It shares the machine's two cores with the servers, so req/s and latency move with
+whatever else runs; "server CPU µs/req" (user + system time of every process of that server, web and workers and
+the supervisor of runserver/runworker, from /proc, divided by the requests answered) is the steadier measure of
+what a request costs the server. "Redis CPU µs/req" is the same for the run's own redis-server, apart: it is not
+in "server CPU". Ratios: to plain Express and to inline mode (for CPU, lower is better).
 
 ${machine}
 
 ${table}
 
-Targets (design goals, not tests): inline at least 0.9× Express throughput; queue p50 under 5 ms at 1 connection
-with 1 KiB; queue throughput with 1 MiB bodies at least half of inline. For reference, the Python package this
-replaces (Tornado + Celery polling every 100 ms) answered a 1 KiB echo in 104 ms at the median and handled
-147 requests/s with 16 connections on this machine.
+Older design goals, not tests: inline at least 0.9× Express throughput; queue p50 under 5 ms at 1 connection with
+1 KiB; queue throughput with 1 MiB bodies at least half of inline.
+
+${targets}
 
 ${thumbnails}`;
 }

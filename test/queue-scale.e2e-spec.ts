@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { callHandler as call, UfopProcess } from './support/ufop-process';
@@ -91,5 +92,53 @@ describe('queue mode at scale', () => {
       [200, 'hello one'],
       [200, 'hello two'],
     ]);
+  }, 120_000);
+
+  it('UFOP_MAX_QUEUED unset: UFOP_MAX_WAITING may wait while no worker is up, one per slot of the live workers past that; a stopped worker withdraws its slots', async () => {
+    const prefix = uniquePrefix('derived');
+    prefixes.push(prefix);
+    // The floor lowered to 4 (UFOP_MAX_WAITING), so that a worker of 6 slots raises the bound.
+    const [web] = await start([env(prefix, 'web', { UFOP_MAX_WAITING: '4' })]);
+    const refusal = async () => {
+      const response = await fetch(`${web.baseUrl}/handler?cmd=demo/echo`, { method: 'POST', body: 'refused' });
+      expect(response.status).toBe(503);
+      return ((await response.json()) as { error: string }).error;
+    };
+    const client = new Redis(redis.url);
+    const waitListReaches = async (length: number) => {
+      while ((await client.llen(`${prefix}:ufop:wait`)) < length) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    try {
+      // No worker: the floor. 4 wait; the 5th is refused.
+      const early = Array.from({ length: 4 }, (_, i) => call(web.baseUrl, `demo/hello/early${i}`));
+      await waitListReaches(4);
+      expect(await refusal()).toMatch(
+        /4 jobs already waiting for a worker \(UFOP_MAX_QUEUED unset: 4, from the live workers' 0 slots, at least UFOP_MAX_WAITING=4\)/,
+      );
+
+      // A worker of 6 slots comes: the waiting jobs run, and 6 may now wait.
+      const [worker] = await start([env(prefix, 'worker', { UFOP_CONCURRENCY: '6' })]);
+      expect((await Promise.all(early)).map((a) => a.status)).toEqual(Array(4).fill(200));
+      expect(await client.zrange(`${prefix}:ufop:workers`, 0, -1)).toEqual([expect.stringMatching(/^6:/)]);
+      // Its 6 slots busy for 6 s, then 6 jobs waiting: the next is refused.
+      const holding = Array.from({ length: 6 }, (_, i) => call(web.baseUrl, `demo/probe/hold/h${i}/6000`));
+      for (let i = 0; i < 6; i++) await worker.waitFor(new RegExp(`job-start h${i} `));
+      // Past the 100 ms a web process trusts its count: the next one is read after the holds left the wait list.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = Array.from({ length: 6 }, (_, i) => call(web.baseUrl, `demo/hello/late${i}`));
+      await waitListReaches(6);
+      expect(await refusal()).toMatch(
+        /6 jobs already waiting for a worker \(UFOP_MAX_QUEUED unset: 6, from the live workers' 6 slots, at least UFOP_MAX_WAITING=4\)/,
+      );
+      const answers = await Promise.all([...holding, ...waiting]);
+      expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+
+      // A worker that stops (SIGTERM: it drains) takes its slots with it, rather than letting them lapse.
+      worker.signal('SIGTERM');
+      await worker.exited;
+      expect(await client.zcard(`${prefix}:ufop:workers`)).toBe(0);
+    } finally {
+      client.disconnect();
+    }
   }, 120_000);
 });

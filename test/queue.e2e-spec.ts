@@ -120,8 +120,9 @@ describe('queue mode: a web process and two worker processes', () => {
     const rest = keys.map((key) => key.slice(prefix.length + 1));
     expect(rest.filter((key) => key.includes(':blob:'))).toEqual([]);
     const jobHashes = rest.filter((key) => /^ufop:[0-9a-f-]{36}$/.test(key));
-    // What may remain: Bull's id counter and stalled-check marker, the retention sets and the jobs they keep.
-    for (const key of rest) expect(key).toMatch(/^ufop:(id|stalled-check|completed|failed|[0-9a-f-]{36})$/);
+    // What may remain: Bull's id counter and stalled-check marker, the live workers' slots, the retention sets and the
+    // jobs they keep.
+    for (const key of rest) expect(key).toMatch(/^ufop:(id|stalled-check|workers|completed|failed|[0-9a-f-]{36})$/);
     const client = new Redis(redis.url);
     try {
       const completed = await client.zcard(`${prefix}:ufop:completed`);

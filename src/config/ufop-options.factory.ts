@@ -135,10 +135,10 @@ export function resolveUfopOptions(
       explicit.keepAliveTimeoutMs ?? intVar(env, 'UFOP_KEEPALIVE_TIMEOUT_MS') ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     idleTimeoutMs: explicit.idleTimeoutMs ?? intVar(env, 'UFOP_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: explicit.maxConnections ?? intVar(env, 'UFOP_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
-    maxQueued: 0,
+    // Unset: derived at run time from the live workers' slots (see queue-bound.ts).
+    maxQueued: explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED'),
     playground: explicit.playground ?? boolVar(env, 'UFOP_PLAYGROUND') ?? defaultPlayground(env),
   };
-  options.maxQueued = explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED') ?? Math.max(1, options.maxWaiting);
   for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
     if (port !== undefined && (port < 0 || port > 65535)) throw new UfopStartupError(`Invalid ${name} ${port}: expected 0..65535`);
   }

@@ -105,9 +105,10 @@ export interface UfopOptions {
   maxConnections: number;
   /**
    * `UFOP_MAX_QUEUED`: queue mode; jobs waiting for a worker before a web process refuses new requests with 503,
-   * before storing their input. Default: `UFOP_MAX_WAITING` (100).
+   * before storing their input. Default (unset): one per job slot of the live workers (each worker advertises its
+   * `UFOP_CONCURRENCY` in Redis), never fewer than `UFOP_MAX_WAITING` (100).
    */
-  maxQueued: number;
+  maxQueued?: number;
   /**
    * `UFOP_PLAYGROUND`: serve the debugging page at `GET /_ufop/playground`. Default: on under `npm run start:dev`,
    * off otherwise, and never with `NODE_ENV=production` unless set explicitly.

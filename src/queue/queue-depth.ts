@@ -1,51 +1,94 @@
 import type { Queue } from 'bull';
+import type { Redis } from 'ioredis';
 import { UfopUnavailableError } from '../errors/ufop.errors';
 import { RETRY_AFTER_SECONDS } from '../ufop.constants';
+import { derivedMaxQueued } from './queue-bound';
+import { WorkerSlots } from './worker-slots';
 
-/** How old the known length of the wait list may be before it is read again. */
+/** How old the known length of the wait list (and the workers' slots) may be before it is read again. */
 const REFRESH_MS = 100;
 
-export const queueFullMessage = (waiting: number, max: number) =>
-  `too busy: ${waiting} jobs already waiting for a worker (UFOP_MAX_QUEUED=${max}); try again later`;
+export const queueFullMessage = (waiting: number, max: number, derived?: { slots: number; floor: number }) =>
+  derived
+    ? `too busy: ${waiting} jobs already waiting for a worker (UFOP_MAX_QUEUED unset: ${max}, from the live workers' ${derived.slots} slots, at least UFOP_MAX_WAITING=${derived.floor}); try again later`
+    : `too busy: ${waiting} jobs already waiting for a worker (UFOP_MAX_QUEUED=${max}); try again later`;
 
 /**
- * Backpressure for queue mode: past `maxQueued` jobs waiting for a worker, a new request is refused with 503 +
- * Retry-After before its input is stored. Reading the wait list's length on every request would add a round trip
- * to each; instead the length is read at most every 100 ms, in the background, and the jobs this process added
- * since are counted on top. The bound is therefore exact for one web process and within what the other web
- * processes added in the last 100 ms for several.
+ * Backpressure for queue mode: past a bound on the jobs waiting for a worker, a new request is refused with 503 +
+ * Retry-After before its input is stored. The bound is `UFOP_MAX_QUEUED`, or by default one job per slot of the
+ * live workers, which they advertise in Redis (`WorkerSlots`), and at least `UFOP_MAX_WAITING` (`derivedMaxQueued`).
+ *
+ * Reading the wait list's length on every request would add a round trip to each; instead it is read at most every
+ * 100 ms, in the background (with the workers' slots, in the same round trip), and corrected by how many more jobs
+ * this process has in flight than it had when the read began. The estimate is therefore off by at most the jobs of
+ * this process that a worker took meanwhile (no more than the workers' slots) and by what the other web processes
+ * added in the last 100 ms.
  */
 export class QueueDepth {
   private known = 0;
-  private addedSince = 0;
+  private inFlight = 0;
+  private inFlightAtRead = 0;
+  private liveSlots = 0;
   private readAt = 0;
   private reading?: Promise<void>;
 
   constructor(
     private readonly queue: Queue,
-    readonly maxQueued: number,
+    private readonly workersKey: string,
+    /** `UFOP_MAX_QUEUED` when set; undefined derives the bound from the live workers' slots. */
+    private readonly maxQueued: number | undefined,
+    /** The least the derived bound may be (`UFOP_MAX_WAITING`). */
+    private readonly floor: number,
   ) {}
 
-  /** Counts one more job, or throws 503 when the queue is full. */
-  admit(): void {
+  /** The bound in force now. */
+  get limit(): number {
+    return this.maxQueued ?? derivedMaxQueued(this.liveSlots, this.floor);
+  }
+
+  /**
+   * Counts one more job of this process, or throws 503 when the queue is full. Pair with `release`. Resolves at once
+   * unless the estimate says full and is older than 100 ms (after a quiet spell, jobs then counted as added may be
+   * running, or done): then it waits for the read already under way, so a refusal is never based on a stale count.
+   */
+  async admit(): Promise<void> {
     this.refresh();
-    const waiting = this.known + this.addedSince;
-    if (waiting >= this.maxQueued) {
-      throw new UfopUnavailableError(queueFullMessage(waiting, this.maxQueued), RETRY_AFTER_SECONDS);
+    if (this.estimate() >= this.limit && this.reading && Date.now() - this.readAt >= REFRESH_MS) await this.reading;
+    const waiting = this.estimate();
+    const limit = this.limit;
+    if (waiting >= limit) {
+      const derived = this.maxQueued === undefined ? { slots: this.liveSlots, floor: this.floor } : undefined;
+      throw new UfopUnavailableError(queueFullMessage(waiting, limit, derived), RETRY_AFTER_SECONDS);
     }
-    this.addedSince++;
+    this.inFlight++;
+  }
+
+  /** Jobs waiting for a worker: the last length read, plus the jobs this process has in flight beyond those it had then. */
+  private estimate(): number {
+    return this.known + Math.max(0, this.inFlight - this.inFlightAtRead);
+  }
+
+  /** One job of this process is over (answered, failed or given up). */
+  release(): void {
+    this.inFlight--;
   }
 
   private refresh(): void {
     if (this.reading || Date.now() - this.readAt < REFRESH_MS) return;
     const started = Date.now();
-    const addedBefore = this.addedSince;
-    this.reading = this.queue
-      .getWaitingCount()
-      .then((count) => {
-        // Jobs added while the length was being read are not in it: keep counting them.
-        this.known = count;
-        this.addedSince -= addedBefore;
+    const inFlight = this.inFlight;
+    const client = this.queue.client as unknown as Redis;
+    // Bull's getWaitingCount() is these two lengths (a paused queue's jobs wait in its paused list).
+    const pipeline = client.pipeline().llen(this.queue.toKey('wait')).llen(this.queue.toKey('paused'));
+    this.reading = WorkerSlots.read(pipeline, this.workersKey)
+      .exec()
+      .then((replies) => {
+        const [[waitError, wait], [pausedError, paused], [slotsError, members]] = replies as Array<[Error | null, unknown]>;
+        if (waitError || pausedError || slotsError) return;
+        this.known = Number(wait) + Number(paused);
+        this.liveSlots = WorkerSlots.total(members as string[]);
+        // Jobs added while the length was being read may or may not be in it: counted as if they were not.
+        this.inFlightAtRead = inFlight;
         this.readAt = started;
       })
       .catch(() => undefined) // Redis trouble is reported by the request itself

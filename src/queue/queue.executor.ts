@@ -9,8 +9,9 @@ import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
 import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { describeRedis, redisTopology } from './redis-topology';
-import { UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
+import { INLINE_BYTES, UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
 import { QueueDepth } from './queue-depth';
+import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { ufopContext } from '../observability/request-context';
@@ -20,17 +21,17 @@ export const REDIS_LOST_MESSAGE = 'the job queue became unavailable while this r
 const CLIENT_GONE_MESSAGE = 'the client went away';
 
 interface Pending {
-  resolve(result: UfopJobResult): void;
+  resolve(result: UfopJobResult & { body?: string }): void;
   reject(error: Error): void;
 }
 
 /**
- * Runs handlers on workers through the Bull queue. The input bytes go to Redis as one binary value with a TTL,
- * the job carries only JSON metadata, and the web tier learns of the end on a reply channel of its own: each job
- * names its web process's channel (`replyTo`), the worker publishes the outcome there, and this process matches it
- * against a map of pending job ids. So a web process hears of its own jobs only — not of every job of every web
- * process, as Bull's global events would make it — without polling and without `job.finished()` per request. Both
- * blobs are deleted when the request ends, however it ends.
+ * Runs handlers on workers through the Bull queue. A small input rides in the job (base64); a larger one goes to
+ * Redis as a binary value with a TTL, beside a job of JSON metadata. The web tier learns of the end on a reply
+ * channel of its own: each job names its web process's channel (`replyTo`), the worker publishes the outcome there
+ * (with a small output's bytes), and this process matches it against a map of pending job ids. So a web process
+ * hears of its own jobs only — not of every job of every web process, as Bull's global events would make it —
+ * without polling and without `job.finished()` per request. Blobs are deleted when the request ends, however it ends.
  */
 export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('UfopQueue');
@@ -53,7 +54,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
     this.blobTtlMs = options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS;
     this.replyChannel = this.keys.replyChannel(randomUUID());
-    this.depth = new QueueDepth(queue, options.maxQueued);
+    this.depth = new QueueDepth(queue, this.keys.workers(), options.maxQueued, maxQueuedFloor(options));
   }
 
   private get client(): Redis {
@@ -101,10 +102,20 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     if (!this.isConnected()) throw new UfopUnavailableError(REDIS_UNAVAILABLE_MESSAGE);
     await this.listen();
     // Backpressure: past UFOP_MAX_QUEUED waiting jobs, refuse now, before the input goes to Redis.
-    this.depth.admit();
+    await this.depth.admit();
+    try {
+      return await this.enqueue(invocation);
+    } finally {
+      this.depth.release();
+    }
+  }
 
+  private async enqueue(invocation: UfopInvocation): Promise<UfopResponse> {
     const jobId = randomUUID();
     const { input } = invocation;
+    // A small input rides in the job: no blob to store, fetch and delete.
+    const inline = !input.onDisk && input.size <= INLINE_BYTES;
+    const inputBlob = input.size > 0 && !inline;
     const timeoutMs = this.options.handlerTimeoutMs;
     const data: UfopJobData = {
       handlerId: invocation.handlerId,
@@ -116,6 +127,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         url: input.url,
         qiniu: input.qiniu,
         size: input.size,
+        bytes: inline ? input.body.toString('base64') : undefined,
       },
       deadline: Date.now() + timeoutMs,
       replyTo: this.replyChannel,
@@ -123,7 +135,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     };
 
     // Registered before the job exists: its completed event may come back before `add` resolves.
-    const done = new Promise<UfopJobResult>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
+    const done = new Promise<UfopJobResult & { body?: string }>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
     // It may settle (client gone, Redis lost) while `add` is still under way: handled below, never unhandled.
     done.catch(() => undefined);
     // Past the deadline the worker fails the job itself (running, or when it picks it up), so it is recorded as
@@ -139,8 +151,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.queue.add(data, { jobId });
       } else {
         // One connection, so Redis runs the SET before the job can be seen by any worker.
-        const stored =
-          data.input.size > 0 ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs) : undefined;
+        const stored = inputBlob ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs) : undefined;
         await Promise.all([stored, this.queue.add(data, { jobId })]);
       }
       const result = await done;
@@ -148,10 +159,10 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       if (result.size > this.options.spillBytes) {
         // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
         cleaned = true;
-        const body = this.blobStore().stream(this.keys.output(jobId), result.size, () => this.cleanUp(jobId, data.input.size > 0));
+        const body = this.blobStore().stream(this.keys.output(jobId), result.size, () => this.cleanUp(jobId, inputBlob));
         return { status: result.status, headers: { ...result.headers, 'content-length': String(result.size) }, body };
       }
-      const body = await this.takeOutput(jobId, result, data.input.size > 0);
+      const body = await this.takeOutput(jobId, result, inputBlob);
       cleaned = true;
       return { status: result.status, headers: result.headers, body };
     } catch (error) {
@@ -163,7 +174,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     } finally {
       clearTimeout(timer);
       input.signal.removeEventListener('abort', onAbort);
-      if (!cleaned) this.cleanUp(jobId, data.input.size > 0);
+      if (!cleaned) this.cleanUp(jobId, inputBlob);
     }
   }
 
@@ -221,12 +232,12 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       .catch(() => undefined); // taken by a worker meanwhile (locked): it runs to its end
   }
 
-  /** Reads the output and deletes both blobs in one round trip. */
-  private async takeOutput(jobId: string, result: UfopJobResult, hadInput: boolean): Promise<Buffer> {
+  /** The output: from the reply when it came in it, else read from its blob, deleting both blobs in one round trip. */
+  private async takeOutput(jobId: string, result: UfopJobResult & { body?: string }, hadInput: boolean): Promise<Buffer> {
     const input = this.keys.input(jobId);
-    if (result.size === 0) {
+    if (result.body !== undefined || result.size === 0) {
       if (hadInput) this.client.del(input).catch(() => undefined);
-      return Buffer.alloc(0);
+      return result.body ? Buffer.from(result.body, 'base64') : Buffer.alloc(0);
     }
     const key = this.keys.output(jobId);
     const [[error, bytes]] = (await this.client
@@ -242,6 +253,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   /** Deletes what this request stored; output blobs are read and deleted in one step by `takeOutput`. */
   private cleanUp(jobId: string, hadInput: boolean): void {
     if (!isRedisReady(this.client)) return; // the TTL will do it
+    // A large output may have been stored though the request ended first (a timeout, the client gone).
     const keys = [this.keys.output(jobId)];
     if (hadInput) keys.push(this.keys.input(jobId));
     this.client.del(...keys).catch(() => undefined);

@@ -3,8 +3,16 @@ import { UfopError } from '../errors/ufop.errors';
 import { QiniuHeaders } from '../input/qiniu-headers';
 
 /**
- * What a job carries through Redis: small JSON only. The input bytes wait in a binary Redis value beside it
- * (`UfopBlobKeys.input`), never inside the job, where Bull would JSON-encode them.
+ * Inputs and outputs up to this size travel inside the job and the reply (base64 in their JSON) rather than as
+ * binary values of their own: that saves the SET, GET and DEL of a blob on each side, two round trips per job,
+ * and costs less than them up to about this size (base64 is native code; it inflates by a third). Larger ones are
+ * blobs, so that no JSON ever holds a large body.
+ */
+export const INLINE_BYTES = 32 * 1024;
+
+/**
+ * What a job carries through Redis: small JSON only. A small input rides along (`input.bytes`); a larger one waits
+ * in a binary Redis value beside the job (`UfopBlobKeys.input`), never inside it, where Bull would JSON-encode it.
  */
 export interface UfopJobData {
   handlerId: string;
@@ -15,8 +23,10 @@ export interface UfopJobData {
     command: string;
     url?: string;
     qiniu: QiniuHeaders;
-    /** Bytes in the input blob; 0 means there is no blob (an empty body). */
+    /** Bytes of the input; 0 means an empty body (and no blob). */
     size: number;
+    /** The input itself, base64, when it is at most `INLINE_BYTES`: there is then no input blob. */
+    bytes?: string;
   };
   /** Epoch ms past which the web tier has answered 504: the worker fails the job rather than run it late. */
   deadline: number;
@@ -26,14 +36,19 @@ export interface UfopJobData {
   replyTo?: string;
 }
 
-/** What a worker publishes on a job's reply channel: its result, or the status and message of its failure. */
-export type UfopJobReply = { id: string; result: UfopJobResult } | { id: string; failure: { status: number; error: string } };
+/**
+ * What a worker publishes on a job's reply channel: its result (with a small output's bytes), or the status and
+ * message of its failure.
+ */
+export type UfopJobReply =
+  | { id: string; result: UfopJobResult & { body?: string } }
+  | { id: string; failure: { status: number; error: string } };
 
-/** A job's return value: the response minus its bytes, which wait in the output blob. */
+/** A job's return value, kept by Bull: the response minus its bytes, which go in the reply or the output blob. */
 export interface UfopJobResult {
   status: number;
   headers: Record<string, string>;
-  /** Bytes in the output blob; 0 means there is no blob. */
+  /** Bytes of the output; 0 means an empty body. Over `INLINE_BYTES` they wait in the output blob. */
   size: number;
   /** Epoch ms at which the worker started the handler: ends the request's `queue` span in the web tier. */
   startedAt?: number;
@@ -53,6 +68,11 @@ export class UfopBlobKeys {
 
   output(jobId: string): string {
     return `${this.base}${jobId}:out`;
+  }
+
+  /** The workers' job slots, as they advertise them (`WorkerSlots`). */
+  workers(): string {
+    return `${this.base.slice(0, -'blob:'.length)}workers`;
   }
 
   /** The reply channel of one web process. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { toErrorBody } from '../errors/error-body';
@@ -14,6 +14,7 @@ import { UFOP_CONFIG } from '../ufop.constants';
 import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import {
   encodeFailure,
+  INLINE_BYTES,
   STALLED_REASON,
   UfopBlobKeys,
   UfopJobFailure,
@@ -23,6 +24,7 @@ import {
   WORKER_LOST_MESSAGE,
 } from './ufop-job';
 import { RedisBlobStore } from './redis-blob.store';
+import { WorkerSlots } from './worker-slots';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
 import { BufferStream } from '../output/sized-stream';
@@ -38,11 +40,12 @@ export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Red
  * shutdown): it takes no new job, waits for the running ones, then disconnects.
  */
 @Injectable()
-export class UfopQueueWorker implements OnApplicationBootstrap {
+export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('UfopQueue');
   private readonly keys: UfopBlobKeys;
   private running = 0;
   private processing = false;
+  private advertised?: WorkerSlots;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -72,7 +75,16 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
         this.reply(job, { id: String(job.id), failure: { status: 503, error: WORKER_LOST_MESSAGE } });
       }
     });
+    // The web processes size their backpressure to the slots of the live workers (the default UFOP_MAX_QUEUED).
+    const client = this.queue.client as unknown as Redis;
+    this.advertised = new WorkerSlots(client, this.keys.workers(), concurrency, this.options.queueLockMs);
+    this.advertised.start();
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
+  }
+
+  /** A draining worker takes no new job: its slots stop counting before Bull waits for the running ones. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.advertised?.stop();
   }
 
   /** This process's job slots (for the metrics), when it runs jobs. */
@@ -83,8 +95,9 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
 
   /**
    * Runs one job and publishes its outcome on the reply channel of the web process that waits for it (the job
-   * names it), before Bull marks the job finished: the answer leaves as soon as it exists. Published on the same
-   * connection as the output's SET, so Redis has stored the output before the web process can ask for it.
+   * names it), before Bull marks the job finished: the answer leaves as soon as it exists. A small output goes in
+   * the reply itself; a large one was stored before, on the same connection, so Redis has it before the web process
+   * can ask for it. Bull keeps the result without the bytes.
    */
   async run(job: Job<UfopJobData>): Promise<UfopJobResult> {
     const id = String(job.id);
@@ -92,9 +105,9 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     const started = nowMs();
     let status = 500;
     try {
-      const result = await this.execute(job);
+      const { result, body } = await this.execute(job);
       status = result.status;
-      this.reply(job, { id, result });
+      this.reply(job, { id, result: body === undefined ? result : { ...result, body } });
       return result;
     } catch (error) {
       const failure = error as UfopJobFailure;
@@ -116,8 +129,11 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     });
   }
 
-  /** Runs one job: its failure carries the status and message the client will see. */
-  private async execute(job: Job<UfopJobData>): Promise<UfopJobResult> {
+  /**
+   * Runs one job: its result, with the output's bytes in base64 when they are few enough to go in the reply; its
+   * failure carries the status and message the client will see.
+   */
+  private async execute(job: Job<UfopJobData>): Promise<{ result: UfopJobResult; body?: string }> {
     const { data } = job;
     const startedAt = nowMs();
     const jobId = String(job.id);
@@ -131,8 +147,9 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
     const inputKey = this.keys.input(jobId);
     let timer: NodeJS.Timeout | undefined;
     try {
-      const stored = await this.takeInput(client, blobs, inputKey, data.input.size, temp);
-      const input = new UfopInput({ ...data.input, ...stored, signal: abort.signal, temp });
+      const { bytes, ...described } = data.input;
+      const stored = bytes !== undefined ? { body: Buffer.from(bytes, 'base64') } : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
+      const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new UfopTimeoutError(handlerTimeoutMessage(configured))), remaining);
       });
@@ -141,24 +158,23 @@ export class UfopQueueWorker implements OnApplicationBootstrap {
         deadline,
       ]);
       // The input is no longer needed (the handler has answered): free its room in Redis before the output takes some.
-      if (data.input.size > 0) client.del(inputKey).catch(() => undefined);
+      if (data.input.size > 0 && bytes === undefined) client.del(inputKey).catch(() => undefined);
       let body = response.body;
       if (body instanceof BufferStream && !body.readableDidRead) body = body.buffer;
       if (!Buffer.isBuffer(body)) {
         // A streamed result (a large file, say) goes up in pieces, never whole in this process's memory.
         const size = await blobs.putStream(this.keys.output(jobId), body);
         const { ['content-length']: _length, ...headers } = response.headers;
-        return { status: response.status, headers, size };
+        return { result: { status: response.status, headers, size } };
       }
-      const bytes = body;
-      if (bytes.length > 0) {
-        // Not awaited: Bull marks the job completed on this same connection, so Redis runs the SET first, and the
-        // web tier reads the output only after that event. Saves a round trip per job.
-        client.set(this.keys.output(jobId), bytes, 'PX', configured + BLOB_TTL_MARGIN_MS).catch((error: Error) => {
-          this.logger.warn(`job ${jobId}: output not stored: ${error.message}`);
-        });
-      }
-      return { status: response.status, headers: response.headers, size: bytes.length, startedAt };
+      const result: UfopJobResult = { status: response.status, headers: response.headers, size: body.length, startedAt };
+      if (body.length <= INLINE_BYTES) return { result, body: body.toString('base64') };
+      // Not awaited: the reply is published on this same connection, so Redis runs the SET first, and the web tier
+      // reads the output only after the reply. Saves a round trip per job.
+      client.set(this.keys.output(jobId), body, 'PX', configured + BLOB_TTL_MARGIN_MS).catch((error: Error) => {
+        this.logger.warn(`job ${jobId}: output not stored: ${error.message}`);
+      });
+      return { result };
     } catch (error) {
       if (error instanceof UfopJobFailure) throw error;
       const { status, message, unexpected } = toErrorBody(error);

@@ -1,0 +1,105 @@
+import type { Queue } from 'bull';
+import { resolveUfopOptions } from '../config/ufop-options.factory';
+import { derivedMaxQueued, maxQueuedFloor } from './queue-bound';
+import { QueueDepth } from './queue-depth';
+import { WorkerSlots } from './worker-slots';
+
+/** A Bull queue whose wait list and advertised worker slots the test sets; counts the reads. */
+function fakeQueue(state: { waiting: number; members: string[]; reads: number }): Queue {
+  const replies: Array<[null, unknown]> = [];
+  const pipeline = {
+    llen(key: string) {
+      replies.push([null, key.endsWith(':wait') ? state.waiting : 0]);
+      return pipeline;
+    },
+    zrangebyscore() {
+      replies.push([null, state.members]);
+      return pipeline;
+    },
+    async exec() {
+      state.reads++;
+      return replies.splice(0);
+    },
+  };
+  return { client: { pipeline: () => pipeline }, toKey: (type: string) => `bull:ufop:${type}` } as unknown as Queue;
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+// The clock the 100 ms between reads is measured on: moved by the tests only, so a slow machine changes nothing.
+let now = 1_000_000;
+const later = (ms: number) => (now += ms);
+beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => now));
+afterEach(() => jest.restoreAllMocks());
+
+describe('the default UFOP_MAX_QUEUED', () => {
+  it('is one waiting job per live worker slot, and never below UFOP_MAX_WAITING (at least 1)', () => {
+    expect(derivedMaxQueued(0, 100)).toBe(100);
+    expect(derivedMaxQueued(80, 100)).toBe(100);
+    expect(derivedMaxQueued(400, 100)).toBe(400);
+    expect(maxQueuedFloor({ maxWaiting: 0 })).toBe(1);
+    expect(maxQueuedFloor({ maxWaiting: 100 })).toBe(100);
+  });
+
+  it('adds up the slots the workers advertise', () => {
+    expect(WorkerSlots.total(['4:a', '4:b', '12:c'])).toBe(20);
+    expect(WorkerSlots.total(['junk'])).toBe(0);
+  });
+
+  it('is derived unless UFOP_MAX_QUEUED is set, in the environment or in code', () => {
+    expect(resolveUfopOptions({}, { CPU_COUNT: '1' }).maxQueued).toBeUndefined();
+    expect(resolveUfopOptions({}, { CPU_COUNT: '1', UFOP_MAX_QUEUED: '100' }).maxQueued).toBe(100);
+    expect(resolveUfopOptions({ maxQueued: 7 }, { CPU_COUNT: '1', UFOP_MAX_QUEUED: '100' }).maxQueued).toBe(7);
+  });
+});
+
+describe('QueueDepth', () => {
+  it('refuses past the bound with 503 + Retry-After, counting the jobs this process added since the last read', async () => {
+    const state = { waiting: 3, members: [], reads: 0 };
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 5, 100);
+    await depth.admit(); // reads 3 waiting in the background
+    await settle();
+    await depth.admit(); // 3 read + 1 added since the read began
+    await expect(depth.admit()).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/UFOP_MAX_QUEUED=5/) });
+    expect(state.reads).toBe(1); // at most one read per 100 ms, whatever the request rate
+  });
+
+  it('forgets jobs once they are over: a steady flow never fills the bound', async () => {
+    const state = { waiting: 0, members: [], reads: 0 };
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 2, 100);
+    for (let i = 0; i < 1000; i++) {
+      await depth.admit();
+      depth.release();
+    }
+  });
+
+  it('follows the live workers: the floor until they are read, then one per slot', async () => {
+    const state = { waiting: 0, members: ['20:a', '10:b'], reads: 0 };
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined, 16);
+    expect(depth.limit).toBe(16);
+    await depth.admit();
+    await settle();
+    expect(depth.limit).toBe(30);
+    state.waiting = 30;
+    later(110);
+    await depth.admit(); // taken on the count on hand, while the next is read
+    await settle();
+    await expect(depth.admit()).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/31 jobs already waiting .*UFOP_MAX_QUEUED unset: 30, from the live workers' 30 slots, at least UFOP_MAX_WAITING=16/),
+    });
+  });
+
+  it('does not refuse on a stale count: jobs that were in flight may have finished since', async () => {
+    const state = { waiting: 0, members: [], reads: 0 };
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', 3, 100);
+    await depth.admit();
+    await settle();
+    await depth.admit();
+    await depth.admit(); // 3 in flight beyond the read: the next would be refused now
+    await expect(depth.admit()).rejects.toMatchObject({ status: 503 });
+    // They were running, not waiting: the list is still empty when read 100 ms later.
+    later(110);
+    await expect(depth.admit()).resolves.toBeUndefined();
+  });
+});
