@@ -8,7 +8,7 @@ export const UFOP_EXECUTOR = Symbol('UFOP_EXECUTOR');
 export const UFOP_CONFIG = Symbol('UFOP_CONFIG');
 
 export const DEFAULT_PORT = 9100;
-/** Qiniu's own image processing caps synchronous input at 20 MB (PROTOCOL.md). */
+/** Qiniu's own image processing caps synchronous input at 20 MB; the default follows it. */
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
 export const DEFAULT_FETCH_MAX_REDIRECTS = 5;

@@ -57,17 +57,17 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     it('passes when docker reaches its daemon, qdoractl is logged in and the Dockerfile is there', async () => {
       const { stdout, error } = await deployDoctor();
       expect(error).toBeUndefined();
-      expect(line(stdout, 'docker')).toMatch(/^  ok\s+docker\s+docker daemon reachable \(server 27\.3\.1\)$/);
-      expect(line(stdout, 'qdoractl')).toMatch(/^  ok\s+qdoractl\s+qdoractl works/);
-      expect(line(stdout, 'dockerfile')).toMatch(/^  ok\s+dockerfile\s+Dockerfile is there$/);
-      expect(line(stdout, 'dependencies')).toMatch(/^  ok\s+dependencies\s+every dependency comes from a registry$/);
+      expect(line(stdout, 'docker')).toMatch(/^ {2}ok\s+docker\s+docker daemon reachable \(server 27\.3\.1\)$/);
+      expect(line(stdout, 'qdoractl')).toMatch(/^ {2}ok\s+qdoractl\s+qdoractl works/);
+      expect(line(stdout, 'dockerfile')).toMatch(/^ {2}ok\s+dockerfile\s+Dockerfile is there$/);
+      expect(line(stdout, 'dependencies')).toMatch(/^ {2}ok\s+dependencies\s+every dependency comes from a registry$/);
       expect(stdout).toMatch(/\nNo problems found\.\n$/);
     });
 
     it('explains a daemon that is not running: start it, or point DOCKER_HOST at it', async () => {
       const { stdout, error } = await deployDoctor({ FAKE_FAIL: 'docker info', FAKE_FAIL_MESSAGE: NO_DAEMON });
       expect(error?.message).toBe('failed: docker; a deploy would fail (each with its fix above)');
-      expect(line(stdout, 'docker')).toMatch(/^  FAIL\s+docker\s+docker is installed \(.*\) but its daemon is not reachable$/);
+      expect(line(stdout, 'docker')).toMatch(/^ {2}FAIL\s+docker\s+docker is installed \(.*\) but its daemon is not reachable$/);
       expect(stdout).toContain(NO_DAEMON);
       expect(stdout).toMatch(/fix: start the Docker daemon .*set DOCKER_HOST=tcp:\/\/127\.0\.0\.1:2375.*\(now: DOCKER_HOST is not set/);
       expect(stdout).toContain('1 problem: a deploy would fail (docker).');
@@ -95,7 +95,7 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       expect(line(stdout, 'qdoractl')).toMatch(/FAIL\s+qdoractl\s+`qdoractl list` failed \(exit code 1\): qdoractl is not logged in or cannot reach Qiniu/);
       expect(stdout).toContain(NOT_LOGGED_IN);
       expect(stdout).toMatch(/fix: .*qdoractl login -u <AccessKey> -p <SecretKey>.*not through sudo/);
-      expect(line(stdout, 'docker')).toMatch(/^  ok/);
+      expect(line(stdout, 'docker')).toMatch(/^ {2}ok/);
     });
 
     it('names missing tools and how to get them', async () => {
@@ -141,9 +141,9 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       for (const check of ['node', 'build', 'handlers', 'port', 'cpu', 'docker', 'qdoractl', 'dockerfile', 'dependencies']) {
-        expect(line(out, check)).toMatch(/^  ok\s/);
+        expect(line(out, check)).toMatch(/^ {2}ok\s/);
       }
-      expect(line(out, 'redis')).toMatch(/^  skip\s+redis\s+REDIS_URL is not set/);
+      expect(line(out, 'redis')).toMatch(/^ {2}skip\s+redis\s+REDIS_URL is not set/);
       expect(out).toMatch(/ok\s+handlers\s+4 handlers discovered\n\s+thumb\/:width\/:height\?\s+→\s+ThumbHandler\.thumb\(\)/);
       expect(out).toContain('hello/:name?  →  DemoHandler.hello()');
       expect(out).toMatch(/\nNo problems found\.\n$/);

@@ -36,7 +36,7 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       const help = (await runCli(['-h'])).stdout.toString();
       const commands = help.slice(help.indexOf('Commands:\n') + 'Commands:\n'.length).trimEnd().split('\n');
       expect(commands.length).toBe(9); // the eight commands and help
-      for (const line of commands) expect(line).toMatch(/^  [a-z]+ .*\S {2,}\S.*$/);
+      for (const line of commands) expect(line).toMatch(/^ {2}[a-z]+ .*\S {2,}\S.*$/);
     });
 
     it('prints the package version with --version and -V', async () => {

@@ -133,7 +133,8 @@ function dockerFiles(dockerDir: string): ProjectFile[] {
   return files;
 }
 
-function listFiles(dir: string): string[] {
+/** Every file under `dir`, its folders walked in name order. */
+export function listFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
     .flatMap((entry) => {

@@ -44,7 +44,7 @@ export function Option(metadata: OptionMetadata): MethodDecorator {
   return (_target, _key, descriptor) => Reflect.defineMetadata(OPTION, metadata, descriptor.value as object);
 }
 
-export function commandMetadata(type: Function): CommandMetadata | undefined {
+export function commandMetadata(type: object): CommandMetadata | undefined {
   return Reflect.getMetadata(COMMAND, type);
 }
 

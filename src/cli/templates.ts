@@ -1,19 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { findUfopPackage } from '../../schematics/application/ufop-package';
 
 /**
  * This package's root: the nearest folder above this file whose package.json is qiniu-ufop's. The same
  * code runs from `src/cli` (tests, ts-node) and from `dist/src/cli` (the installed binary).
  */
 export function packageRoot(from = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'qiniu-ufop') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`qiniu-ufop's package.json not found above ${from}`);
-    dir = parent;
-  }
+  return findUfopPackage(from).root;
 }
 
 /** The Dockerfile shipped in docker/: the one `dockerfile` prints and `createproject` copies. */

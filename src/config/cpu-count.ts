@@ -5,7 +5,7 @@ type Env = Record<string, string | undefined>;
 
 /**
  * How many handlers a process should run at once. Inside a container `os.cpus()` reports the host's
- * cores, not the flavor's (PROTOCOL.md), so: `CPU_COUNT`, else `FLAVOR` (`C4M4` → 4), else the cgroup
+ * cores, not the flavor's (a C1M1 instance on a 32-core host sees 32), so: `CPU_COUNT`, else `FLAVOR` (`C4M4` → 4), else the cgroup
  * CPU quota, else the available parallelism.
  */
 export function cpuCount(env: Env = process.env, readCgroup: () => number | undefined = cgroupCpuQuota): number {

@@ -7,7 +7,7 @@ import { UfopHandlerMetadata } from '../interfaces/ufop-handler-options.interfac
 export class UfopMetadataAccessor {
   constructor(private readonly reflector: Reflector) {}
 
-  getHandlerMetadata(method: Function): UfopHandlerMetadata | undefined {
+  getHandlerMetadata(method: (...args: never[]) => unknown): UfopHandlerMetadata | undefined {
     return this.reflector.get<UfopHandlerMetadata | undefined>(UFOP_HANDLER_METADATA, method);
   }
 

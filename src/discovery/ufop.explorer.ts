@@ -53,9 +53,9 @@ export class UfopExplorer implements OnModuleInit {
   private register(wrapper: InstanceWrapper, prototype: object, methodName: string): void {
     const method = (prototype as Record<string, unknown>)[methodName];
     if (typeof method !== 'function') return;
-    const metadata = this.accessor.getHandlerMetadata(method);
+    const metadata = this.accessor.getHandlerMetadata(method as (...args: never[]) => unknown);
     if (!metadata) return;
-    const className = (prototype.constructor as Function).name;
+    const className = (prototype.constructor as { name: string }).name;
     let route: UfopRoute;
     try {
       route = new UfopRoute(metadata.route);
@@ -97,7 +97,7 @@ function handlerPrototype(wrapper: InstanceWrapper): object | undefined {
     instance !== null && typeof instance === 'object'
       ? Object.getPrototypeOf(instance)
       : !wrapper.isFactory && typeof wrapper.metatype === 'function'
-        ? (wrapper.metatype as Function).prototype
+        ? (wrapper.metatype as { prototype: object }).prototype
         : undefined;
   // A plain object (`useValue: { ... }`) has no class whose methods could be decorated.
   return prototype && prototype !== Object.prototype ? prototype : undefined;

@@ -8,6 +8,7 @@ import { UfopAdmission } from '../resources/ufop-admission.service';
 import { UfopDispatcher } from './ufop.dispatcher';
 import { UfopSlots } from '../interfaces/ufop-slots.interface';
 import { ufopContext } from '../observability/request-context';
+import { raceDeadline } from './deadline';
 
 export const handlerTimeoutMessage = (ms: number) => `handler did not finish within ${ms} ms`;
 
@@ -44,12 +45,8 @@ export class InlineExecutor implements UfopExecutor {
 
 /** Rejects with a 504 once `ms` have passed; JavaScript cannot stop the handler, its input's signal tells it to. */
 export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout?.();
-      reject(new UfopTimeoutError(handlerTimeoutMessage(ms)));
-    }, ms);
+  return raceDeadline(work, ms, () => {
+    onTimeout?.();
+    return new UfopTimeoutError(handlerTimeoutMessage(ms));
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

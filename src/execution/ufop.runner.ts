@@ -2,7 +2,7 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { toErrorBody } from '../errors/error-body';
 import { UfopInput } from '../input/ufop-input';
 import { UfopExecutor } from '../interfaces/ufop-executor.interface';
-import { collectStream } from '../output/collect-stream';
+import { buffer } from 'node:stream/consumers';
 import { JSON_TYPE } from '../output/result.encoder';
 import { UFOP_EXECUTOR } from '../ufop.constants';
 import { UfopDispatcher } from './ufop.dispatcher';
@@ -43,7 +43,7 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
       command: request.command,
     });
     const response = await executor.execute({ handlerId: handler.id, params, args, input });
-    const bytes = Buffer.isBuffer(response.body) ? response.body : await collectStream(response.body);
+    const bytes = Buffer.isBuffer(response.body) ? response.body : await buffer(response.body);
     return { status: response.status, headers: response.headers, contentType: response.headers['content-type'], body: bytes };
   } catch (error) {
     const { status, message, unexpected } = toErrorBody(error);

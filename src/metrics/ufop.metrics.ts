@@ -9,6 +9,7 @@ import { UFOP_QUEUE_TOKEN } from '../queue/ufop-queue.constants';
 import { UfopQueueWorker } from '../queue/ufop-queue.worker';
 import { UFOP_CONFIG, UFOP_EXECUTOR } from '../ufop.constants';
 import { errorType, METRIC } from './ufop-metrics.names';
+import { raceDeadline } from '../execution/deadline';
 
 /** Seconds: from a cached 1 ms answer to the longest handler timeout worth telling apart. */
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -118,10 +119,9 @@ export class UfopMetrics {
       registers: [this.registry],
       aggregator: 'max',
       async collect() {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), QUEUE_COUNTS_TIMEOUT_MS)));
-        const counts = await Promise.race([queue.getJobCounts().catch(() => undefined), late]).finally(() =>
-          clearTimeout(timer),
+        // A slow or absent Redis leaves the gauge as it was rather than holding up the scrape.
+        const counts = await raceDeadline(queue.getJobCounts(), QUEUE_COUNTS_TIMEOUT_MS, () => new Error('late')).catch(
+          () => undefined,
         );
         if (!counts) return;
         for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) this.set({ state }, counts[state]);

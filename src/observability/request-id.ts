@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 export const REQID_HEADER = 'x-reqid';
 
 /** Qiniu's ids are short base64-ish strings; anything else (too long, spaces, quotes) is replaced, not echoed. */
-const SAFE_REQID = /^[A-Za-z0-9_.:=+\/-]{1,64}$/;
+const SAFE_REQID = /^[A-Za-z0-9_.:=+/-]{1,64}$/;
 
 /** The request's id: the caller's `X-Reqid` when it is safe to echo and to log, else a new one. */
 export function requestId(header: string | string[] | undefined): string {

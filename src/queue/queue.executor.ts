@@ -15,6 +15,7 @@ import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { ufopContext } from '../observability/request-context';
+import { raceDeadline } from '../execution/deadline';
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
 export const REDIS_LOST_MESSAGE = 'the job queue became unavailable while this request was running: Redis connection lost';
@@ -90,11 +91,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
 
   async checkHealth(): Promise<void> {
     if (!this.isConnected()) throw new Error(REDIS_UNAVAILABLE_MESSAGE);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('Redis did not answer PING within 1000 ms')), 1000);
-    });
-    await Promise.race([this.client.ping(), deadline]).finally(() => clearTimeout(timer));
+    await raceDeadline(this.client.ping(), 1000, () => new Error('Redis did not answer PING within 1000 ms'));
   }
 
   async execute(invocation: UfopInvocation): Promise<UfopResponse> {

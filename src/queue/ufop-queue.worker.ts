@@ -28,6 +28,7 @@ import { WorkerSlots } from './worker-slots';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
 import { BufferStream } from '../output/sized-stream';
+import { raceDeadline } from '../execution/deadline';
 
 const JOB_OVER = Object.freeze(new Error('the job is over'));
 
@@ -145,18 +146,15 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const abort = new AbortController();
     const temp = new RequestTempFiles(this.admission.ensureTempDir());
     const inputKey = this.keys.input(jobId);
-    let timer: NodeJS.Timeout | undefined;
     try {
       const { bytes, ...described } = data.input;
       const stored = bytes !== undefined ? { body: Buffer.from(bytes, 'base64') } : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
       const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new UfopTimeoutError(handlerTimeoutMessage(configured))), remaining);
-      });
-      const response = await Promise.race([
+      const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
-        deadline,
-      ]);
+        remaining,
+        () => new UfopTimeoutError(handlerTimeoutMessage(configured)),
+      );
       // The input is no longer needed (the handler has answered): free its room in Redis before the output takes some.
       if (data.input.size > 0 && bytes === undefined) client.del(inputKey).catch(() => undefined);
       let body = response.body;
@@ -181,7 +179,6 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       if (unexpected) this.logger.error(`${data.input.cmd} failed`, (error as Error)?.stack ?? String(error));
       throw encodeFailure(status, message);
     } finally {
-      clearTimeout(timer);
       // As in inline mode: the request is over, a handler still running (past its deadline) should stop.
       abort.abort(JOB_OVER); // a shared reason: no DOMException built per job
       void temp.cleanup();

@@ -15,7 +15,7 @@ export const MAX_CMD_LENGTH = 4096;
 
 /**
  * Splits a Qiniu cmd into the UFOP name and the command routes see.
- * The platform always sends the UFOP name first (PROTOCOL.md); when `expectedName` is set it must match.
+ * The platform always sends the UFOP name as the first segment of the cmd (`<ufop>/<rest>`); when `expectedName` is set it must match.
  */
 export function parseCmd(raw: unknown, expectedName?: string): ParsedCmd {
   if (typeof raw !== 'string' || raw.trim() === '') {

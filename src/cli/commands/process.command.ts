@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { finished } from 'node:stream/promises';
 import { Command, CommandRunner, Option } from '../cli.decorators';
 import { CliError } from '../cli.error';
@@ -119,9 +120,7 @@ async function createContext(loaded: LoadedProject, logger: UfopLogger): Promise
 async function readInput(path: string): Promise<Buffer> {
   try {
     if (path !== '-') return await readFile(path);
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    return await buffer(process.stdin);
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${(error as Error).message}`);
   }

@@ -3,6 +3,7 @@ import { CliError } from '../cli.error';
 import { intOption } from '../cli.parsers';
 import { projectMode } from '../runtime/ufop-project';
 import { SupervisedRunCommand, SupervisedRunOptions } from '../supervisor/supervised-run.command';
+import { DEFAULT_REDIS_URL } from '../../queue/ufop-queue.constants';
 
 interface RunWorkerOptions extends SupervisedRunOptions {
   concurrency?: number;
@@ -29,7 +30,7 @@ export class RunWorkerCommand extends SupervisedRunCommand {
           throw new CliError(
             seen.UFOP_MODE
               ? `runworker needs queue mode, but UFOP_MODE=${seen.UFOP_MODE}`
-              : 'runworker needs queue mode: set REDIS_URL (for example redis://127.0.0.1:6379) in the environment or .env',
+              : `runworker needs queue mode: set REDIS_URL (for example ${DEFAULT_REDIS_URL}) in the environment or .env`,
           );
         }
         // The processes already cover the cores, so one job each by default; raise -c for I/O-bound handlers.

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
 import { redactRedisUrl } from '../../queue/ufop-queue.options';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
+import { raceDeadline } from '../../execution/deadline';
 
 /** How long the Redis check waits for a PONG. */
 const REDIS_TIMEOUT_MS = 3_000;
@@ -61,10 +62,6 @@ export const redisCheck: DoctorCheck = {
 };
 
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return raceDeadline(promise, ms, () => new Error(`no answer within ${ms / 1000} s`));
 }
 

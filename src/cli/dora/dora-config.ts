@@ -13,7 +13,7 @@ export interface DoraConfigInput {
   env?: Record<string, string>;
 }
 
-/** The `dora.yaml` that `qdoractl release --config <dir>` reads (fields as in PROTOCOL.md). */
+/** The `dora.yaml` that `qdoractl release --config <dir>` reads (image, flavor, ports, health check, env and log paths, as qdoractl takes them). */
 export interface DoraConfig {
   ufopname: string;
   verstr: string;
@@ -66,6 +66,7 @@ export function buildDoraConfig(input: DoraConfigInput): DoraConfig {
 
 export function doraConfigYaml(config: DoraConfig): string {
   // Required on use: every command's start (process's above all) would otherwise load the YAML library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { stringify } = require('yaml') as typeof Yaml;
   return stringify(config);
 }

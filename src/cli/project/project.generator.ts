@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { projectNameProblems, suggestProjectName } from '../../../schematics/application/project-name';
-import { projectFiles } from '../../../schematics/application/project.files';
+import { listFiles, projectFiles } from '../../../schematics/application/project.files';
 import { findUfopPackage } from '../../../schematics/application/ufop-package';
 import { packUfopInto } from './ufop-tarball';
 
@@ -93,9 +93,3 @@ function writeProject(root: string, options: Parameters<typeof projectFiles>[0])
   }
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(path) : [path];
-  });
-}
