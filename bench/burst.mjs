@@ -72,7 +72,13 @@ async function hashOf(stream) {
 
 function post(port, query, body, size) {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: `/handler?${query}`, method: 'POST', headers: { 'content-length': size } });
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: `/handler?${query}`,
+      method: 'POST',
+      headers: { 'content-length': size },
+    });
     let done = false;
     const finish = (result) => !done && ((done = true), resolve(result));
     req.on('response', (res) => {
@@ -126,7 +132,10 @@ const CASES = [
     async run(port) {
       const body = randomBytes(20 * 1000 * 1000);
       const expected = createHash('sha256').update(body).digest('hex');
-      return tally(await Promise.all(Array.from({ length: 40 }, () => post(port, 'cmd=demo/echo', body, body.length))), expected);
+      return tally(
+        await Promise.all(Array.from({ length: 40 }, () => post(port, 'cmd=demo/echo', body, body.length))),
+        expected,
+      );
     },
   },
   {
@@ -146,7 +155,12 @@ const CASES = [
   },
   {
     name: 'a 200 MB url source, inline, UFOP_MAX_BODY_BYTES=256 MiB',
-    env: { FLAVOR: 'C1M1', UFOP_MAX_BODY_BYTES: String(256 * MiB), UFOP_ALLOW_PRIVATE_URLS: 'true', UFOP_FETCH_TIMEOUT_MS: '120000' },
+    env: {
+      FLAVOR: 'C1M1',
+      UFOP_MAX_BODY_BYTES: String(256 * MiB),
+      UFOP_ALLOW_PRIVATE_URLS: 'true',
+      UFOP_FETCH_TIMEOUT_MS: '120000',
+    },
     async run(port) {
       const source = createServer((req, res) => {
         res.writeHead(200, { 'content-length': 200 * MiB, 'content-type': 'video/mp4' });
@@ -155,7 +169,10 @@ const CASES = [
       await once(source, 'listening');
       const url = encodeURIComponent(`http://127.0.0.1:${source.address().port}/big.mp4`);
       try {
-        return tally([await post(port, `cmd=demo/echo&url=${url}`, Buffer.alloc(0), 0)], await hashOf(patternStream(200 * MiB)));
+        return tally(
+          [await post(port, `cmd=demo/echo&url=${url}`, Buffer.alloc(0), 0)],
+          await hashOf(patternStream(200 * MiB)),
+        );
       } finally {
         source.close();
       }

@@ -26,9 +26,17 @@ export async function measureFast({ url, pids, body, connections, seconds, conte
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = (cpuMicros(pids) - cpuBefore) / Math.max(1, result.total);
   const latencies = Float64Array.from(result.latencies).sort();
-  const at = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN);
+  const at = (q) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : NaN;
   if (result.bad) console.error(`  not 2xx or cut: ${result.bad} (statuses: ${JSON.stringify(result.statuses)})`);
-  return { rps: result.total / elapsed, p50: round(at(0.5)), p99: round(at(0.99)), cpu, bad: result.bad, total: result.total };
+  return {
+    rps: result.total / elapsed,
+    p50: round(at(0.5)),
+    p99: round(at(0.99)),
+    cpu,
+    bad: result.bad,
+    total: result.total,
+  };
 }
 
 const round = (ms) => Math.round(ms * 10) / 10;
@@ -99,7 +107,10 @@ class ResponseReader {
       for (const line of lines.slice(1)) {
         const colon = line.indexOf(':');
         const name = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim().toLowerCase();
+        const value = line
+          .slice(colon + 1)
+          .trim()
+          .toLowerCase();
         if (name === 'content-length') length = Number(value);
         else if (name === 'transfer-encoding' && value.includes('chunked')) this.chunked = true;
         else if (name === 'connection' && value === 'close') this.close = true;

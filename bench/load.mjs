@@ -13,6 +13,16 @@ export async function measure({ url, pids, body, connections, seconds, contentTy
   const result = await autocannon({ ...options, duration: seconds });
   const cpu = (cpuMicros(pids) - cpuBefore) / Math.max(1, result.requests.total);
   const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad) console.error(`  not 2xx: ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu, bad, total: result.requests.total };
+  if (bad)
+    console.error(
+      `  not 2xx: ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpu,
+    bad,
+    total: result.requests.total,
+  };
 }

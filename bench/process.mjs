@@ -36,11 +36,21 @@ NestFactory.createApplicationContext(EmptyModule, { logger: false }).then((app) 
 
 const cases = [
   { name: 'empty Nest application context', cwd: ROOT, args: ['-e', EMPTY_CONTEXT], expect: '' },
-  { name: '`qiniu-ufop process hello/qq <file>`', cwd: ROOT, args: [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'process', 'hello/qq', input], expect: 'hello qq' },
+  {
+    name: '`qiniu-ufop process hello/qq <file>`',
+    cwd: ROOT,
+    args: [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'process', 'hello/qq', input],
+    expect: 'hello qq',
+  },
 ];
 if (process.env.PROCESS_BEFORE) {
   const cli = resolve(process.env.PROCESS_BEFORE);
-  cases.push({ name: '`qiniu-ufop process hello/qq <file>`, before', cwd: join(dirname(cli), '..', '..', '..'), args: [cli, 'process', 'hello/qq', input], expect: 'hello qq' });
+  cases.push({
+    name: '`qiniu-ufop process hello/qq <file>`, before',
+    cwd: join(dirname(cli), '..', '..', '..'),
+    args: [cli, 'process', 'hello/qq', input],
+    expect: 'hello qq',
+  });
 }
 
 async function runOnce(testCase) {
@@ -71,7 +81,11 @@ const median = (values) => {
 };
 
 // The figure is about the build output: refuse to time a fallback to the sources (a source newer than the build).
-const check = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'process', 'hello/qq', input, '--verbose'], { cwd: ROOT, encoding: 'utf8' });
+const check = spawnSync(
+  process.execPath,
+  [join(ROOT, 'dist', 'src', 'cli', 'main.js'), 'process', 'hello/qq', input, '--verbose'],
+  { cwd: ROOT, encoding: 'utf8' },
+);
 if (!/running the build output/.test(check.stderr)) {
   console.error(`process does not run the build output: build first (npx nest build)\n${check.stderr}`);
   process.exit(1);
@@ -84,7 +98,9 @@ for (let run = 0; run < RUNS; run++) {
   for (const [index, testCase] of cases.entries()) {
     const sample = await runOnce(testCase);
     samples[index].push(sample);
-    console.error(`run ${run + 1}/${RUNS} ${testCase.name}: ${sample.wall.toFixed(0)} ms wall, ${sample.cpu.toFixed(0)} ms CPU`);
+    console.error(
+      `run ${run + 1}/${RUNS} ${testCase.name}: ${sample.wall.toFixed(0)} ms wall, ${sample.cpu.toFixed(0)} ms CPU`,
+    );
   }
 }
 

@@ -16,13 +16,15 @@ const TARGETS = [
   {
     what: 'server CPU/req ≤ 4× inline (1 KiB, 16 conns)',
     cell: { size: '1 KiB', connections: 16 },
-    value: (row, inline) => `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)`,
+    value: (row, inline) =>
+      `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)`,
     met: (row, inline) => row.cpu <= 4 * inline.cpu,
   },
   {
     what: 'server CPU/req ≤ 3× inline (1 MiB, 16 conns)',
     cell: { size: '1 MiB', connections: 16 },
-    value: (row, inline) => `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)`,
+    value: (row, inline) =>
+      `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)`,
     met: (row, inline) => row.cpu <= 3 * inline.cpu,
   },
   {
@@ -35,14 +37,17 @@ const TARGETS = [
 
 /** The section of docs/BENCHMARKS.md that says, for each queue layout, which target this run met. */
 export function targetsSection(rows) {
-  const find = (server, { size, connections }) => rows.find((r) => r.server === server && r.size === size && r.connections === connections);
+  const find = (server, { size, connections }) =>
+    rows.find((r) => r.server === server && r.size === size && r.connections === connections);
   const layouts = [...new Set(rows.filter((row) => row.queue).map((row) => row.server))];
   const lines = ['| target (queue mode) | server | this run | met |', '|---|---|---|---|'];
   for (const target of TARGETS) {
     for (const server of layouts) {
       const row = find(server, target.cell);
       const inline = find('qiniu-ufop inline', target.cell);
-      lines.push(`| ${target.what} | ${server.replace('qiniu-ufop queue, ', '')} | ${target.value(row, inline)} | ${target.met(row, inline) ? 'yes' : '**no**'} |`);
+      lines.push(
+        `| ${target.what} | ${server.replace('qiniu-ufop queue, ', '')} | ${target.value(row, inline)} | ${target.met(row, inline) ? 'yes' : '**no**'} |`,
+      );
     }
   }
   return `## Queue-mode targets

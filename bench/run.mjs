@@ -44,16 +44,21 @@ function answers(port, host = '127.0.0.1') {
  */
 async function redis() {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const missing = await new Promise((resolve) => {
     child.once('error', () => resolve(true));
     child.once('spawn', () => resolve(false));
   });
   if (missing) {
     const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-    if (await answers(Number(url.port || 6379), url.hostname)) return { url: url.toString(), version: redisVersion(url), stop() {} };
+    if (await answers(Number(url.port || 6379), url.hostname))
+      return { url: url.toString(), version: redisVersion(url), stop() {} };
     console.error('No redis-server to start and no Redis at REDIS_URL (apt-get install -y redis-server).');
     process.exit(1);
   }
@@ -89,7 +94,11 @@ function family(pid) {
   }
 }
 
-const QUEUE = (store, key) => ({ REDIS_URL: store.url, UFOP_MODE: 'queue', UFOP_QUEUE_PREFIX: `ufop-bench-${process.pid}-${key}` });
+const QUEUE = (store, key) => ({
+  REDIS_URL: store.url,
+  UFOP_MODE: 'queue',
+  UFOP_QUEUE_PREFIX: `ufop-bench-${process.pid}-${key}`,
+});
 
 const servers = [
   { name: 'node:http echo', start: async () => [await start(['bench/servers/raw-http.mjs'])] },
@@ -116,7 +125,10 @@ const servers = [
     start: async (store) => {
       const env = QUEUE(store, 'split2');
       const workers = await start([CLI, 'runworker', '--processes', '2'], env, printedBy(2, 'worker running'));
-      return [await start([CLI, 'runserver', '--processes', '2'], env, printedBy(2, 'listening on port (\\d+)')), workers];
+      return [
+        await start([CLI, 'runserver', '--processes', '2'], env, printedBy(2, 'listening on port (\\d+)')),
+        workers,
+      ];
     },
   },
 ];
@@ -128,7 +140,9 @@ async function main() {
   // Every server is up for the whole run, so that each round can visit them all within seconds.
   for (const server of servers) {
     server.processes = await server.start(store);
-    for (const [size] of BODIES) for (const connections of CONNECTIONS) rows.push({ server: server.name, queue: !!server.queue, size, connections, cells: [] });
+    for (const [size] of BODIES)
+      for (const connections of CONNECTIONS)
+        rows.push({ server: server.name, queue: !!server.queue, size, connections, cells: [] });
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [size, body] of BODIES) {
@@ -139,8 +153,11 @@ async function main() {
           const url = `http://127.0.0.1:${server.processes[0].port}/handler?cmd=bench/echo`;
           const redisBefore = store.pid ? cpuMicros([store.pid]) : 0;
           const cell = await measureFast({ url, pids, body, connections, seconds: SECONDS });
-          cell.redisCpu = server.queue && store.pid ? (cpuMicros([store.pid]) - redisBefore) / Math.max(1, cell.total) : undefined;
-          rows.find((r) => r.server === server.name && r.size === size && r.connections === connections).cells.push(cell);
+          cell.redisCpu =
+            server.queue && store.pid ? (cpuMicros([store.pid]) - redisBefore) / Math.max(1, cell.total) : undefined;
+          rows
+            .find((r) => r.server === server.name && r.size === size && r.connections === connections)
+            .cells.push(cell);
           console.error(
             `round ${round + 1} · ${server.name} · ${size} · ${connections} conn: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, p99 ${cell.p99} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.redisCpu !== undefined ? ` (+ Redis ${cell.redisCpu.toFixed(0)})` : ''}${cell.bad ? `, ${cell.bad} errors` : ''}`,
           );
@@ -182,7 +199,8 @@ function medians(cells) {
 }
 
 function render(rows) {
-  const same = (name, row) => rows.find((r) => r.server === name && r.size === row.size && r.connections === row.connections);
+  const same = (name, row) =>
+    rows.find((r) => r.server === name && r.size === row.size && r.connections === row.connections);
   const ratio = (value, base) => (base ? `${(value / base).toFixed(2)}×` : '–');
   const lines = [
     '| server | body | conns | req/s | × Express | p50 ms | p99 ms | server CPU µs/req | × Express | × inline | Redis CPU µs/req | errors |',

@@ -18,7 +18,12 @@ const CPUS = availableParallelism();
 /** The servers compared, the first being the base of the ratios. */
 const SERVERS = [
   { key: 'bare', label: 'bare node:http + sharp', args: ['bench/servers/sharp-http.mjs'] },
-  { key: 'framework', label: 'qiniu-ufop inline (defaults)', args: ['dist/sample/main.js'], env: { UFOP_MODE: 'inline', REDIS_URL: '' } },
+  {
+    key: 'framework',
+    label: 'qiniu-ufop inline (defaults)',
+    args: ['dist/sample/main.js'],
+    env: { UFOP_MODE: 'inline', REDIS_URL: '' },
+  },
   {
     key: 'perCpu',
     label: `qiniu-ufop inline, UFOP_CONCURRENCY=${CPUS} (one per CPU, the old default)`,
@@ -29,7 +34,9 @@ const SERVERS = [
 
 /** A photo-like JPEG (smooth noise, not a flat colour, which would decode and resize for nothing). */
 export function photo() {
-  return sharp({ create: { width: 1600, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+  return sharp({
+    create: { width: 1600, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  })
     .blur(2)
     .jpeg({ quality: 85 })
     .toBuffer();
@@ -37,7 +44,12 @@ export function photo() {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-export async function thumbnailRows({ seconds = SECONDS, rounds = ROUNDS, connections = CONNECTIONS, log = console.error } = {}) {
+export async function thumbnailRows({
+  seconds = SECONDS,
+  rounds = ROUNDS,
+  connections = CONNECTIONS,
+  log = console.error,
+} = {}) {
   const load = [loadavg()[0]];
   const body = await photo();
   const servers = [];
@@ -51,9 +63,18 @@ export async function thumbnailRows({ seconds = SECONDS, rounds = ROUNDS, connec
         const order = servers.map((_, i) => servers[(i + round) % servers.length]);
         for (const { key, child, port } of order) {
           const url = `http://127.0.0.1:${port}/handler?cmd=${CMD}`;
-          const cell = await measure({ url, pids: [child.pid], body, connections: inFlight, seconds, contentType: 'image/jpeg' });
+          const cell = await measure({
+            url,
+            pids: [child.pid],
+            body,
+            connections: inFlight,
+            seconds,
+            contentType: 'image/jpeg',
+          });
           cells[key].push(cell);
-          log(`thumbnail · ${key} · ${inFlight} in flight · round ${round + 1}: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.bad ? `, ${cell.bad} errors` : ''}`);
+          log(
+            `thumbnail · ${key} · ${inFlight} in flight · round ${round + 1}: ${cell.rps.toFixed(0)} req/s, p50 ${cell.p50} ms, ${cell.cpu.toFixed(0)} µs CPU/req${cell.bad ? `, ${cell.bad} errors` : ''}`,
+          );
         }
       }
       const base = cells[servers[0].key];

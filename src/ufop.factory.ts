@@ -1,9 +1,4 @@
-import {
-  INestApplication,
-  INestApplicationContext,
-  Logger,
-  NestApplicationOptions,
-} from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { UfopExceptionFilter } from './errors/ufop-exception.filter';
 import { createUfopLogger } from './logging/ufop.logger';
@@ -26,7 +21,13 @@ export class UfopFactory {
     // Logs go to stdout and, when UFOP_LOG_DIR is set (the image sets it), to a file too: see src/logging.
     const logger = options.logger ?? createUfopLogger();
     // abortOnError off: a boot error reaches the caller (bootstrap prints it as one line) instead of process.abort().
-    const app = await NestFactory.create(module, { bufferLogs: false, abortOnError: false, ...options, logger, bodyParser: false });
+    const app = await NestFactory.create(module, {
+      bufferLogs: false,
+      abortOnError: false,
+      ...options,
+      logger,
+      bodyParser: false,
+    });
     app.useGlobalFilters(new UfopExceptionFilter());
     // SIGTERM: drain (HTTP server closes and waits for requests, workers finish their jobs), then exit 0.
     app.enableShutdownHooks([], { useProcessExit: true });
@@ -39,9 +40,17 @@ export class UfopFactory {
   }
 
   /** A queue worker: a Nest application context (no HTTP server) that runs jobs until SIGTERM. */
-  static async createWorker(module: EntryModule, options: NestApplicationOptions = {}): Promise<INestApplicationContext> {
+  static async createWorker(
+    module: EntryModule,
+    options: NestApplicationOptions = {},
+  ): Promise<INestApplicationContext> {
     const logger = options.logger ?? createUfopLogger();
-    const app = await NestFactory.createApplicationContext(module, { bufferLogs: false, abortOnError: false, ...options, logger });
+    const app = await NestFactory.createApplicationContext(module, {
+      bufferLogs: false,
+      abortOnError: false,
+      ...options,
+      logger,
+    });
     app.enableShutdownHooks([], { useProcessExit: true });
     return app;
   }
@@ -57,7 +66,11 @@ export class UfopFactory {
       return await UfopFactory.start(module, options);
     } catch (error) {
       if (error instanceof UfopStartupError) new Logger('Ufop').error(error.message);
-      else new Logger('Ufop').error(`cannot start: ${(error as Error)?.message ?? String(error)}`, (error as Error)?.stack);
+      else
+        new Logger('Ufop').error(
+          `cannot start: ${(error as Error)?.message ?? String(error)}`,
+          (error as Error)?.stack,
+        );
       process.exit(1);
     } finally {
       setBootReporter(false);
@@ -82,7 +95,9 @@ export class UfopFactory {
     }
     await app.listen(config.port).catch((error: NodeJS.ErrnoException) => {
       if (error?.code !== 'EADDRINUSE' && error?.code !== 'EACCES') throw error;
-      throw new UfopStartupError(`cannot listen on port ${config.port}: ${error.code === 'EADDRINUSE' ? 'it is in use' : 'permission denied'} (set PORT)`);
+      throw new UfopStartupError(
+        `cannot listen on port ${config.port}: ${error.code === 'EADDRINUSE' ? 'it is in use' : 'permission denied'} (set PORT)`,
+      );
     });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,10 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import {
-  UFOP_ASYNC_OPTIONS_TYPE,
-  UFOP_OPTIONS_TYPE,
-  UfopConfigModule,
-} from './config/ufop-config.module';
+import { UFOP_ASYNC_OPTIONS_TYPE, UFOP_OPTIONS_TYPE, UfopConfigModule } from './config/ufop-config.module';
 import { UfopMetadataAccessor } from './discovery/ufop-metadata.accessor';
 import { UfopExplorer } from './discovery/ufop.explorer';
 import { InlineExecutor } from './execution/inline.executor';

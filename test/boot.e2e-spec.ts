@@ -65,14 +65,19 @@ describe('booting an application', () => {
     class Plain {}
     process.env.UFOP_HANDLER_TIMEOUT_MS = 'soon';
     try {
-      await expect(UfopFactory.create(Plain, { logger: false, abortOnError: false })).rejects.toThrow(/UFOP_HANDLER_TIMEOUT_MS/);
+      await expect(UfopFactory.create(Plain, { logger: false, abortOnError: false })).rejects.toThrow(
+        /UFOP_HANDLER_TIMEOUT_MS/,
+      );
     } finally {
       delete process.env.UFOP_HANDLER_TIMEOUT_MS;
     }
   });
 
   it('takes options from forRootAsync', async () => {
-    @Module({ imports: [UfopModule.forRootAsync({ useFactory: async () => ({ ufopName: 'resizer' }) })], providers: [FirstHandlers] })
+    @Module({
+      imports: [UfopModule.forRootAsync({ useFactory: async () => ({ ufopName: 'resizer' }) })],
+      providers: [FirstHandlers],
+    })
     class Async {}
     const { app, baseUrl } = await listen(Async);
     try {

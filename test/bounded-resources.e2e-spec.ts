@@ -46,7 +46,13 @@ async function burst(baseUrl: string): Promise<{ ok: number; refused: number; ot
   const others: PostResult[] = [];
   for (const result of results) {
     if (result.status === 200 && result.hash === expected && !result.error) ok++;
-    else if (result.status === 503 && Number(result.headers['retry-after']) > 0 && /too busy/.test(result.head) && !result.error) refused++;
+    else if (
+      result.status === 503 &&
+      Number(result.headers['retry-after']) > 0 &&
+      /too busy/.test(result.head) &&
+      !result.error
+    )
+      refused++;
     else others.push(result);
   }
   return { ok, refused, others };
@@ -123,7 +129,12 @@ describe('bounded resources: a burst of large uploads stays within a C1M1 instan
       const { port } = source.address() as AddressInfo;
       const url = encodeURIComponent(`http://127.0.0.1:${port}/big.mp4`);
       const result = await postBody(sample.baseUrl, `cmd=demo/echo&url=${url}`, Buffer.alloc(0));
-      expect([result.status, result.error, result.size, result.headers['content-type']]).toEqual([200, undefined, SIZE, 'video/mp4']);
+      expect([result.status, result.error, result.size, result.headers['content-type']]).toEqual([
+        200,
+        undefined,
+        SIZE,
+        'video/mp4',
+      ]);
       expect(result.hash).toBe(await patternHash(SIZE));
       expect(peakRssMiB(sample.pid)).toBeLessThan(RSS_BOUND_MIB);
       await eventually(() => temp.files().length === 0);
@@ -146,7 +157,10 @@ describe('bounded resources: a burst of large uploads stays within a C1M1 instan
       await eventually(() => temp.files().length === 0);
       expect(temp.files()).toEqual([]);
       // Throws: 30 MB that are not an image, spilled to disk, then refused by sharp.
-      const thrown = await postBody(sample.baseUrl, 'cmd=demo/thumb/100', { stream: patternStream(30 * MiB), size: 30 * MiB });
+      const thrown = await postBody(sample.baseUrl, 'cmd=demo/thumb/100', {
+        stream: patternStream(30 * MiB),
+        size: 30 * MiB,
+      });
       expect(thrown.status).toBe(400);
       await eventually(() => temp.files().length === 0);
       expect(temp.files()).toEqual([]);
@@ -161,7 +175,12 @@ describe('bounded resources: a burst of large uploads stays within a C1M1 instan
 
     beforeAll(async () => {
       redis = await RedisServer.start();
-      sample = await SampleProcess.start({ FLAVOR: 'C1M1', UFOP_TMP_DIR: temp.dir, REDIS_URL: redis.url, UFOP_ROLE: 'all' });
+      sample = await SampleProcess.start({
+        FLAVOR: 'C1M1',
+        UFOP_TMP_DIR: temp.dir,
+        REDIS_URL: redis.url,
+        UFOP_ROLE: 'all',
+      });
     });
     afterAll(async () => {
       await sample?.stop();

@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -24,9 +34,29 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
   let bin: string;
   let log: string;
   let configDir: string;
-  const deployArgs = () => ['deploy', '-t', 'demo:v3', '-n', 'demo', '-v', 'v3', '--flavor', 'C2M4', '--desc', 'the demo', '--config-dir', configDir];
+  const deployArgs = () => [
+    'deploy',
+    '-t',
+    'demo:v3',
+    '-n',
+    'demo',
+    '-v',
+    'v3',
+    '--flavor',
+    'C2M4',
+    '--desc',
+    'the demo',
+    '--config-dir',
+    configDir,
+  ];
   const allCalls = (): Call[] =>
-    existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line))
+      : [];
   // `docker info` and `qdoractl list` are the doctor's checks (test/cli-doctor.e2e-spec.ts); the rest are the steps.
   const isCheck = (call: Call) => ['docker info', 'qdoractl list'].includes(`${call.tool} ${call.args[0]}`);
   const calls = (): Call[] => allCalls().filter((call) => !isCheck(call));
@@ -58,10 +88,19 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
     expect(result.code).toBe(0);
 
     // The deploy checks ran first, then the steps.
-    expect(allCalls().slice(0, 2).map((call) => `${call.tool} ${call.args[0]}`)).toEqual(['docker info', 'qdoractl list']);
+    expect(
+      allCalls()
+        .slice(0, 2)
+        .map((call) => `${call.tool} ${call.args[0]}`),
+    ).toEqual(['docker info', 'qdoractl list']);
     const [build, push, release, ...more] = calls();
     expect(more).toEqual([]);
-    expect(build).toEqual({ tool: 'docker', args: ['build', '-f', 'docker/Dockerfile', '-t', 'demo:v3', '.'], cwd: ROOT, dockerfileExists: true });
+    expect(build).toEqual({
+      tool: 'docker',
+      args: ['build', '-f', 'docker/Dockerfile', '-t', 'demo:v3', '.'],
+      cwd: ROOT,
+      dockerfileExists: true,
+    });
     expect(push).toEqual({ tool: 'qdoractl', args: ['push', 'demo:v3'], cwd: ROOT });
     expect(release.tool).toBe('qdoractl');
     expect(release.args).toEqual(['release', '--config', configDir]);
@@ -70,7 +109,13 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
     const written = readFileSync(join(configDir, 'dora.yaml'), 'utf8');
     expect(release.doraYaml).toBe(written);
     const config = parse(written);
-    expect(config).toMatchObject({ ufopname: 'demo', verstr: 'v3', image: 'demo:v3', desc: 'the demo', flavor: 'C2M4' });
+    expect(config).toMatchObject({
+      ufopname: 'demo',
+      verstr: 'v3',
+      image: 'demo:v3',
+      desc: 'the demo',
+      flavor: 'C2M4',
+    });
     expect(config.env.global).toEqual([{ key: 'FLAVOR', value: 'C2M4' }]);
 
     const out = result.stdout.toString();
@@ -91,7 +136,10 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
     const project = mkdtempSync(join(tmp, 'project-'));
     writeFileSync(join(project, 'package.json'), '{"name":"thumbs"}');
     writeFileSync(join(project, 'Dockerfile'), 'FROM scratch\n');
-    const result = await runCli(['deploy', '-t', 'thumbs:1', '-n', 'thumbs', '-v', '1'], { cwd: project, ...withFakes() });
+    const result = await runCli(['deploy', '-t', 'thumbs:1', '-n', 'thumbs', '-v', '1'], {
+      cwd: project,
+      ...withFakes(),
+    });
     expect(result.code).toBe(0);
     expect(parse(readFileSync(join(project, 'dora.yaml'), 'utf8')).ufopname).toBe('thumbs');
     expect(calls().map((call) => [call.tool, ...call.args])).toEqual([
@@ -138,8 +186,12 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
     it('names each missing tool and how to get it, runs nothing and exits 127', async () => {
       const result = await runCli(deployArgs(), { env: { PATH: onlyNode, FAKE_TOOLS_LOG: log } });
       expect(result.code).toBe(127);
-      expect(result.stderr).toMatch(/^qiniu-ufop: docker is not on PATH: install Docker \(https:\/\/docs\.docker\.com\/get-docker\/\)/);
-      expect(result.stderr).toMatch(/\nqdoractl is not on PATH: download qdoractl from Qiniu .*qdoractl login -u <AccessKey> -p <SecretKey>/);
+      expect(result.stderr).toMatch(
+        /^qiniu-ufop: docker is not on PATH: install Docker \(https:\/\/docs\.docker\.com\/get-docker\/\)/,
+      );
+      expect(result.stderr).toMatch(
+        /\nqdoractl is not on PATH: download qdoractl from Qiniu .*qdoractl login -u <AccessKey> -p <SecretKey>/,
+      );
       expect(existsSync(join(configDir, 'dora.yaml'))).toBe(false);
     });
 

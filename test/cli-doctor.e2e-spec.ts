@@ -1,4 +1,14 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
@@ -50,8 +60,12 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   const deployDoctor = (env: Record<string, string | undefined> = {}, path = `${bin}:${onlyNode}`) =>
-    runCliInProcess(['doctor', '--deploy'], { cwd: project, env: { PATH: path, DOCKER_HOST: undefined, DOCKER_TLS_VERIFY: undefined, ...env } });
-  const line = (stdout: string, check: string) => stdout.split('\n').find((text) => new RegExp(`^  \\S+\\s+${check}\\s`).test(text)) ?? '';
+    runCliInProcess(['doctor', '--deploy'], {
+      cwd: project,
+      env: { PATH: path, DOCKER_HOST: undefined, DOCKER_TLS_VERIFY: undefined, ...env },
+    });
+  const line = (stdout: string, check: string) =>
+    stdout.split('\n').find((text) => new RegExp(`^  \\S+\\s+${check}\\s`).test(text)) ?? '';
 
   describe('doctor --deploy, in process', () => {
     it('passes when docker reaches its daemon, qdoractl is logged in and the Dockerfile is there', async () => {
@@ -67,9 +81,13 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     it('explains a daemon that is not running: start it, or point DOCKER_HOST at it', async () => {
       const { stdout, error } = await deployDoctor({ FAKE_FAIL: 'docker info', FAKE_FAIL_MESSAGE: NO_DAEMON });
       expect(error?.message).toBe('failed: docker; a deploy would fail (each with its fix above)');
-      expect(line(stdout, 'docker')).toMatch(/^ {2}FAIL\s+docker\s+docker is installed \(.*\) but its daemon is not reachable$/);
+      expect(line(stdout, 'docker')).toMatch(
+        /^ {2}FAIL\s+docker\s+docker is installed \(.*\) but its daemon is not reachable$/,
+      );
       expect(stdout).toContain(NO_DAEMON);
-      expect(stdout).toMatch(/fix: start the Docker daemon .*set DOCKER_HOST=tcp:\/\/127\.0\.0\.1:2375.*\(now: DOCKER_HOST is not set/);
+      expect(stdout).toMatch(
+        /fix: start the Docker daemon .*set DOCKER_HOST=tcp:\/\/127\.0\.0\.1:2375.*\(now: DOCKER_HOST is not set/,
+      );
       expect(stdout).toContain('1 problem: a deploy would fail (docker).');
     });
 
@@ -80,7 +98,9 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         DOCKER_HOST: 'tcp://192.168.99.100:2376',
       });
       expect(error).toBeDefined();
-      expect(stdout).toMatch(/fix: the client and the daemon disagree about TLS: .*unset DOCKER_TLS_VERIFY.*DOCKER_CERT_PATH/);
+      expect(stdout).toMatch(
+        /fix: the client and the daemon disagree about TLS: .*unset DOCKER_TLS_VERIFY.*DOCKER_CERT_PATH/,
+      );
       expect(stdout).toContain('now: DOCKER_HOST=tcp://192.168.99.100:2376, DOCKER_TLS_VERIFY is not set');
     });
 
@@ -92,7 +112,9 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     it('explains a qdoractl that is not logged in, and still checks the rest', async () => {
       const { stdout, error } = await deployDoctor({ FAKE_FAIL: 'qdoractl list', FAKE_FAIL_MESSAGE: NOT_LOGGED_IN });
       expect(error?.message).toMatch(/^failed: qdoractl; a deploy would fail/);
-      expect(line(stdout, 'qdoractl')).toMatch(/FAIL\s+qdoractl\s+`qdoractl list` failed \(exit code 1\): qdoractl is not logged in or cannot reach Qiniu/);
+      expect(line(stdout, 'qdoractl')).toMatch(
+        /FAIL\s+qdoractl\s+`qdoractl list` failed \(exit code 1\): qdoractl is not logged in or cannot reach Qiniu/,
+      );
       expect(stdout).toContain(NOT_LOGGED_IN);
       expect(stdout).toMatch(/fix: .*qdoractl login -u <AccessKey> -p <SecretKey>.*not through sudo/);
       expect(line(stdout, 'docker')).toMatch(/^ {2}ok/);
@@ -110,9 +132,14 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       const bare = join(tmp, 'bare');
       mkdirSync(bare, { recursive: true });
       writeFileSync(join(bare, 'package.json'), '{"name":"bare"}');
-      const { stdout, error } = await runCliInProcess(['doctor', '--deploy'], { cwd: bare, env: { PATH: `${bin}:${onlyNode}` } });
+      const { stdout, error } = await runCliInProcess(['doctor', '--deploy'], {
+        cwd: bare,
+        env: { PATH: `${bin}:${onlyNode}` },
+      });
       expect(error?.message).toMatch(/failed: dockerfile/);
-      expect(stdout).toMatch(/FAIL\s+dockerfile\s+Dockerfile does not exist\n\s+fix: write one with `qiniu-ufop dockerfile -o docker\/Dockerfile`/);
+      expect(stdout).toMatch(
+        /FAIL\s+dockerfile\s+Dockerfile does not exist\n\s+fix: write one with `qiniu-ufop dockerfile -o docker\/Dockerfile`/,
+      );
     });
   });
 
@@ -120,31 +147,72 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     it('fails a project that depends on a packed tarball the image cannot install, and passes once the Dockerfile copies it', async () => {
       const packed = join(tmp, 'packed');
       mkdirSync(join(packed, 'docker'), { recursive: true });
-      writeFileSync(join(packed, 'package.json'), JSON.stringify({ name: 'packed', dependencies: { 'qiniu-ufop': 'file:vendor/qiniu-ufop-0.1.0.tgz' } }));
-      writeFileSync(join(packed, 'docker', 'Dockerfile'), 'FROM node:20-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n');
-      const failing = await runCliInProcess(['doctor', '--deploy'], { cwd: packed, env: { PATH: `${bin}:${onlyNode}` } });
+      writeFileSync(
+        join(packed, 'package.json'),
+        JSON.stringify({ name: 'packed', dependencies: { 'qiniu-ufop': 'file:vendor/qiniu-ufop-0.1.0.tgz' } }),
+      );
+      writeFileSync(
+        join(packed, 'docker', 'Dockerfile'),
+        'FROM node:20-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n',
+      );
+      const failing = await runCliInProcess(['doctor', '--deploy'], {
+        cwd: packed,
+        env: { PATH: `${bin}:${onlyNode}` },
+      });
       expect(failing.error?.message).toMatch(/^failed: dependencies; a deploy would fail/);
-      expect(line(failing.stdout, 'dependencies')).toMatch(/FAIL\s+dependencies\s+qiniu-ufop comes from file:vendor\/qiniu-ufop-0\.1\.0\.tgz: the image's `npm ci` cannot install it$/);
-      expect(failing.stdout).toContain('fix: once qiniu-ufop is on the npm registry, `npm install qiniu-ufop@^0.1.0`; until then, add `COPY vendor ./vendor` before each `RUN npm ci`');
+      expect(line(failing.stdout, 'dependencies')).toMatch(
+        /FAIL\s+dependencies\s+qiniu-ufop comes from file:vendor\/qiniu-ufop-0\.1\.0\.tgz: the image's `npm ci` cannot install it$/,
+      );
+      expect(failing.stdout).toContain(
+        'fix: once qiniu-ufop is on the npm registry, `npm install qiniu-ufop@^0.1.0`; until then, add `COPY vendor ./vendor` before each `RUN npm ci`',
+      );
 
-      writeFileSync(join(packed, 'docker', 'Dockerfile'), 'FROM node:20-slim\nCOPY package.json package-lock.json ./\nCOPY vendor ./vendor\nRUN npm ci\n');
-      const passing = await runCliInProcess(['doctor', '--deploy'], { cwd: packed, env: { PATH: `${bin}:${onlyNode}` } });
+      writeFileSync(
+        join(packed, 'docker', 'Dockerfile'),
+        'FROM node:20-slim\nCOPY package.json package-lock.json ./\nCOPY vendor ./vendor\nRUN npm ci\n',
+      );
+      const passing = await runCliInProcess(['doctor', '--deploy'], {
+        cwd: packed,
+        env: { PATH: `${bin}:${onlyNode}` },
+      });
       expect(passing.error).toBeUndefined();
-      expect(line(passing.stdout, 'dependencies')).toMatch(/ok\s+dependencies\s+local dependencies are copied into the image \(qiniu-ufop\)/);
+      expect(line(passing.stdout, 'dependencies')).toMatch(
+        /ok\s+dependencies\s+local dependencies are copied into the image \(qiniu-ufop\)/,
+      );
     });
   });
 
   describe('doctor, the built binary in this repository (the sample is the project)', () => {
     it('passes, listing the handlers, when everything is in order', async () => {
-      const result = await runCli(['doctor'], { env: { PATH: `${bin}:${process.env.PATH}`, REDIS_URL: undefined, PORT: '0', CPU_COUNT: undefined, FLAVOR: undefined } });
+      const result = await runCli(['doctor'], {
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          REDIS_URL: undefined,
+          PORT: '0',
+          CPU_COUNT: undefined,
+          FLAVOR: undefined,
+        },
+      });
       const out = result.stdout.toString();
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      for (const check of ['node', 'build', 'handlers', 'port', 'cpu', 'docker', 'qdoractl', 'dockerfile', 'dependencies']) {
+      for (const check of [
+        'node',
+        'build',
+        'handlers',
+        'port',
+        'cpu',
+        'docker',
+        'qdoractl',
+        'dockerfile',
+        'dependencies',
+      ]) {
         expect(line(out, check)).toMatch(/^ {2}ok\s/);
       }
       expect(line(out, 'redis')).toMatch(/^ {2}skip\s+redis\s+REDIS_URL is not set/);
-      expect(out).toMatch(/ok\s+handlers\s+4 handlers discovered\n\s+thumb\/:width\/:height\?\s+→\s+ThumbHandler\.thumb\(\)/);
+      expect(out).toMatch(
+        /ok\s+handlers\s+4 handlers discovered\n\s+thumb\/:width\/:height\?\s+→\s+ThumbHandler\.thumb\(\)/,
+      );
       expect(out).toContain('hello/:name?  →  DemoHandler.hello()');
       expect(out).toMatch(/\nNo problems found\.\n$/);
     }, 120_000);
@@ -162,28 +230,43 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       });
       const out = result.stdout.toString();
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe('qiniu-ufop: failed: redis, docker, qdoractl; a deploy would fail (each with its fix above)\n');
+      expect(result.stderr).toBe(
+        'qiniu-ufop: failed: redis, docker, qdoractl; a deploy would fail (each with its fix above)\n',
+      );
       expect(line(out, 'build')).toBe('');
-      expect(line(out, 'redis')).toMatch(/FAIL\s+redis\s+Redis does not answer at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+      expect(line(out, 'redis')).toMatch(
+        /FAIL\s+redis\s+Redis does not answer at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/,
+      );
       expect(line(out, 'cpu')).toMatch(/warn\s+cpu\s+CPU_COUNT=8 is more than the 2 cores of FLAVOR=C2M4/);
       expect(out).toContain('3 problems: a deploy would fail (docker, qdoractl). 1 warning.');
     }, 60_000);
   });
 
   describe('deploy runs the deploy checks first', () => {
-    it('stops with the doctor\'s explanation before writing or running anything', async () => {
+    it("stops with the doctor's explanation before writing or running anything", async () => {
       const log = join(tmp, 'deploy-calls.jsonl');
       const configDir = mkdtempSync(join(tmp, 'config-'));
       const result = await runCli(['deploy', '-t', 'thumbs:1', '-n', 'thumbs', '-v', '1', '--config-dir', configDir], {
         cwd: project,
-        env: { PATH: `${bin}:${onlyNode}`, FAKE_TOOLS_LOG: log, FAKE_FAIL: 'docker info', FAKE_FAIL_MESSAGE: NO_DAEMON, DOCKER_HOST: undefined },
+        env: {
+          PATH: `${bin}:${onlyNode}`,
+          FAKE_TOOLS_LOG: log,
+          FAKE_FAIL: 'docker info',
+          FAKE_FAIL_MESSAGE: NO_DAEMON,
+          DOCKER_HOST: undefined,
+        },
       });
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^qiniu-ufop: docker is installed \(.*\) but its daemon is not reachable: start the Docker daemon/);
+      expect(result.stderr).toMatch(
+        /^qiniu-ufop: docker is installed \(.*\) but its daemon is not reachable: start the Docker daemon/,
+      );
       expect(result.stderr).toContain(`    ${NO_DAEMON}`);
       expect(result.stderr).toContain('(`qiniu-ufop doctor` checks everything; nothing was written or run)');
       expect(existsSync(join(configDir, 'dora.yaml'))).toBe(false);
-      const calls = readFileSync(log, 'utf8').trim().split('\n').map((text) => JSON.parse(text));
+      const calls = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text));
       expect(calls.map((call) => `${call.tool} ${call.args[0]}`)).toEqual(['docker info', 'qdoractl list']);
     });
   });

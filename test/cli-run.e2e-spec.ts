@@ -25,7 +25,9 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
   let logDir: string;
 
   const start = (args: string[], env: Record<string, string | undefined> = {}) => {
-    const proc = CliProcess.start(args, { env: { UFOP_LOG_DIR: logDir, REDIS_URL: undefined, UFOP_MODE: undefined, UFOP_ROLE: undefined, ...env } });
+    const proc = CliProcess.start(args, {
+      env: { UFOP_LOG_DIR: logDir, REDIS_URL: undefined, UFOP_MODE: undefined, UFOP_ROLE: undefined, ...env },
+    });
     running.push(proc);
     return proc;
   };
@@ -103,7 +105,11 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
       // Expect: 100-continue makes the server answer once a process has the request: then we know it is in flight.
       const req = request(url, {
         method: 'POST',
-        headers: { expect: '100-continue', 'content-type': 'application/octet-stream', 'content-length': String(body.length) },
+        headers: {
+          expect: '100-continue',
+          'content-type': 'application/octet-stream',
+          'content-length': String(body.length),
+        },
       });
       const responded = once(req, 'response');
       req.flushHeaders();
@@ -127,7 +133,9 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
 
   it('runserver --debug runs one process under the inspector', async () => {
     const [port, inspectPort] = [await freePort(), await freePort()];
-    const server = start(['runserver', '--debug', '--inspect-port', String(inspectPort), '-p', String(port)], { CPU_COUNT: '4' });
+    const server = start(['runserver', '--debug', '--inspect-port', String(inspectPort), '-p', String(port)], {
+      CPU_COUNT: '4',
+    });
     await server.waitFor(new RegExp(`Debugger listening on ws://127\\.0\\.0\\.1:${inspectPort}/`));
     await waitForHealthy(`http://127.0.0.1:${port}/health`, server);
     const inspector = await fetch(`http://127.0.0.1:${inspectPort}/json/list`);
@@ -140,7 +148,10 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
 
   it('gives up, exit 1, when processes keep dying at boot', async () => {
     // A setting the CLI does not read itself: each process stops on it at boot.
-    const server = start(['runserver', '-p', String(await freePort())], { CPU_COUNT: '1', UFOP_MAX_BODY_BYTES: 'bogus' });
+    const server = start(['runserver', '-p', String(await freePort())], {
+      CPU_COUNT: '1',
+      UFOP_MAX_BODY_BYTES: 'bogus',
+    });
     const exit = await server.exited;
     expect(exit.code).toBe(1);
     expect(server.output).toContain('Invalid UFOP_MAX_BODY_BYTES="bogus"');
@@ -158,7 +169,9 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
   it('says to build first when the built entry is missing', async () => {
     const result = await runCli(['runserver', '--entry', 'dist/nope/main.js']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^qiniu-ufop: \S+dist\/nope\/main\.js does not exist: build the project first \(npm run build\)\n$/);
+    expect(result.stderr).toMatch(
+      /^qiniu-ufop: \S+dist\/nope\/main\.js does not exist: build the project first \(npm run build\)\n$/,
+    );
   });
 
   describe('runworker', () => {
@@ -180,7 +193,9 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
     it('refuses to start without queue mode, saying how to enable it', async () => {
       const result = await runCli(['runworker'], { env: { REDIS_URL: undefined, UFOP_MODE: undefined } });
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe('qiniu-ufop: runworker needs queue mode: set REDIS_URL (for example redis://127.0.0.1:6379) in the environment or .env\n');
+      expect(result.stderr).toBe(
+        'qiniu-ufop: runworker needs queue mode: set REDIS_URL (for example redis://127.0.0.1:6379) in the environment or .env\n',
+      );
       const inline = await runCli(['runworker'], { env: { REDIS_URL: redis.url, UFOP_MODE: 'inline' } });
       expect(inline.stderr).toBe('qiniu-ufop: runworker needs queue mode, but UFOP_MODE=inline\n');
     });

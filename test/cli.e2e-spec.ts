@@ -27,14 +27,25 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       expect(result.code).toBe(0);
       const help = result.stdout.toString();
       expect(help).toMatch(/^Usage: qiniu-ufop /);
-      for (const command of ['createproject', 'process', 'runserver', 'runworker', 'dockerfile', 'doraconfig', 'deploy']) {
+      for (const command of [
+        'createproject',
+        'process',
+        'runserver',
+        'runworker',
+        'dockerfile',
+        'doraconfig',
+        'deploy',
+      ]) {
         expect(help).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
       }
     });
 
     it('lists each command on one line, with a one-line description', async () => {
       const help = (await runCli(['-h'])).stdout.toString();
-      const commands = help.slice(help.indexOf('Commands:\n') + 'Commands:\n'.length).trimEnd().split('\n');
+      const commands = help
+        .slice(help.indexOf('Commands:\n') + 'Commands:\n'.length)
+        .trimEnd()
+        .split('\n');
       expect(commands.length).toBe(9); // the eight commands and help
       for (const line of commands) expect(line).toMatch(/^ {2}[a-z]+ .*\S {2,}\S.*$/);
     });
@@ -55,11 +66,14 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       }
     });
 
-    it.each(['process', 'runserver', 'runworker', 'dockerfile', 'doraconfig', 'deploy'])('%s -h documents its flags', async (command) => {
-      const result = await runCli([command, '-h']);
-      expect(result.code).toBe(0);
-      expect(result.stdout.toString()).toContain(`Usage: qiniu-ufop ${command} [options]`);
-    });
+    it.each(['process', 'runserver', 'runworker', 'dockerfile', 'doraconfig', 'deploy'])(
+      '%s -h documents its flags',
+      async (command) => {
+        const result = await runCli([command, '-h']);
+        expect(result.code).toBe(0);
+        expect(result.stdout.toString()).toContain(`Usage: qiniu-ufop ${command} [options]`);
+      },
+    );
   });
 
   describe('process', () => {
@@ -74,7 +88,9 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
     });
 
     it('thumbnails a PNG to the requested size, to stdout and with -o', async () => {
-      const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 10, g: 120, b: 200 } } })
+      const png = await sharp({
+        create: { width: 640, height: 480, channels: 3, background: { r: 10, g: 120, b: 200 } },
+      })
         .png()
         .toBuffer();
       const file = join(tmp, 'in.png');
@@ -96,7 +112,9 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
     });
 
     it('runs a | chain step by step, each output feeding the next', async () => {
-      const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#336699' } }).png().toBuffer();
+      const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#336699' } })
+        .png()
+        .toBuffer();
       const file = join(tmp, 'square.png');
       writeFileSync(file, png);
       const result = await runCli(['process', 'thumb/100|thumb/20|json', file]);
@@ -154,7 +172,9 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       const input = join(ROOT, 'package.json');
       const byPackageName = await runCli(['process', 'qiniu-ufop/hello/qq', input]);
       expect([byPackageName.code, byPackageName.stdout.toString()]).toEqual([0, 'hello qq']);
-      const chain = await runCli(['process', 'img-tools/hello/qq|img-tools/echo', input], { env: { UFOP_NAME: 'img-tools' } });
+      const chain = await runCli(['process', 'img-tools/hello/qq|img-tools/echo', input], {
+        env: { UFOP_NAME: 'img-tools' },
+      });
       expect([chain.code, chain.stdout.toString()]).toEqual([0, 'hello qq']);
       const otherName = await runCli(['process', 'other/hello/qq', input], { env: { UFOP_NAME: 'img-tools' } });
       expect(otherName.code).toBe(1);
@@ -167,14 +187,20 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       const input = join(ROOT, 'package.json');
       const noCmd = await runCli(['process', input]);
       expect(noCmd.code).toBe(1);
-      expect(noCmd.stderr).toMatch(/^qiniu-ufop: missing cmd: qiniu-ufop process <cmd> \S+package\.json \(no handler is routed at ""[^\n]*; routes: .*hello\/:name\?/);
+      expect(noCmd.stderr).toMatch(
+        /^qiniu-ufop: missing cmd: qiniu-ufop process <cmd> \S+package\.json \(no handler is routed at ""[^\n]*; routes: .*hello\/:name\?/,
+      );
       const noFile = await runCli(['process', 'hello/qq']);
       expect(noFile.code).toBe(1);
-      expect(noFile.stderr).toBe('qiniu-ufop: missing the input file: qiniu-ufop process hello/qq <file> (- reads stdin)\n');
+      expect(noFile.stderr).toBe(
+        'qiniu-ufop: missing the input file: qiniu-ufop process hello/qq <file> (- reads stdin)\n',
+      );
     });
 
-    it('prints a bad setting as one line and exits 1, without Nest\'s stack', async () => {
-      const result = await runCli(['process', 'hello/x', join(ROOT, 'package.json')], { env: { UFOP_MAX_BODY_BYTES: 'abc' } });
+    it("prints a bad setting as one line and exits 1, without Nest's stack", async () => {
+      const result = await runCli(['process', 'hello/x', join(ROOT, 'package.json')], {
+        env: { UFOP_MAX_BODY_BYTES: 'abc' },
+      });
       expect(result.code).toBe(1);
       expect(result.stdout.length).toBe(0);
       expect(result.stderr).toBe('qiniu-ufop: Invalid UFOP_MAX_BODY_BYTES="abc": expected an integer >= 1\n');
@@ -184,15 +210,22 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
       // Every module file the CLI process loaded, written as it exits.
       const list = join(tmp, 'modules.json');
       const hook = join(tmp, 'list-modules.cjs');
-      writeFileSync(hook, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));\n`);
+      writeFileSync(
+        hook,
+        `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache))));\n`,
+      );
       const result = await runCli(['process', 'hello/qq', join(ROOT, 'package.json'), '--verbose'], {
         env: { NODE_OPTIONS: `--require ${hook}`, REDIS_URL: 'redis://127.0.0.1:1' },
       });
       expect(result.stdout.toString()).toBe('hello qq');
       expect(result.stderr).toContain('running the build output (dist/sample/app.module.js)');
       const modules: string[] = JSON.parse(readFileSync(list, 'utf8'));
-      expect(modules).toEqual(expect.arrayContaining([join(ROOT, 'dist', 'sample', 'app.module.js'), join(ROOT, 'dist', 'src', 'index.js')]));
-      const unwanted = modules.filter((file) => /node_modules\/(bull|ioredis|typescript|ts-node|@swc)\//.test(file) || /\.ts$/.test(file));
+      expect(modules).toEqual(
+        expect.arrayContaining([join(ROOT, 'dist', 'sample', 'app.module.js'), join(ROOT, 'dist', 'src', 'index.js')]),
+      );
+      const unwanted = modules.filter(
+        (file) => /node_modules\/(bull|ioredis|typescript|ts-node|@swc)\//.test(file) || /\.ts$/.test(file),
+      );
       expect(unwanted).toEqual([]);
     });
 
@@ -236,23 +269,51 @@ describe('qiniu-ufop CLI (built binary, sample project)', () => {
   describe('doraconfig', () => {
     it('prints dora.yaml with every field Qiniu reads', async () => {
       const result = await runCli([
-        'doraconfig', '-n', 'thumb', '-t', 'thumb:v1', '-v', 'v1', '--flavor', 'C4M4', '--desc', 'thumbnails: fast', '-e', 'REDIS_URL=redis://r:6379/0',
+        'doraconfig',
+        '-n',
+        'thumb',
+        '-t',
+        'thumb:v1',
+        '-v',
+        'v1',
+        '--flavor',
+        'C4M4',
+        '--desc',
+        'thumbnails: fast',
+        '-e',
+        'REDIS_URL=redis://r:6379/0',
       ]);
       expect(result.code).toBe(0);
       const config = parse(result.stdout.toString());
-      expect(Object.keys(config)).toEqual(['ufopname', 'verstr', 'image', 'desc', 'flavor', 'health_check', 'env', 'log_file_paths']);
+      expect(Object.keys(config)).toEqual([
+        'ufopname',
+        'verstr',
+        'image',
+        'desc',
+        'flavor',
+        'health_check',
+        'env',
+        'log_file_paths',
+      ]);
       expect(config.ufopname).toBe('thumb');
       expect(config.verstr).toBe('v1');
       expect(config.image).toBe('thumb:v1');
       expect(config.desc).toBe('thumbnails: fast');
       expect(config.flavor).toBe('C4M4');
       expect(config.health_check).toEqual({ path: '/health', timeout: 3 });
-      expect(config.env).toEqual({ global: [{ key: 'FLAVOR', value: 'C4M4' }, { key: 'REDIS_URL', value: 'redis://r:6379/0' }] });
+      expect(config.env).toEqual({
+        global: [
+          { key: 'FLAVOR', value: 'C4M4' },
+          { key: 'REDIS_URL', value: 'redis://r:6379/0' },
+        ],
+      });
       expect(config.log_file_paths).toEqual(['/var/log/server/', '/var/log/worker/']);
     });
 
     it('defaults the flavor to C1M1 and the description to the name', async () => {
-      const config = parse((await runCli(['doraconfig', '-n', 'demo', '-t', 'reg/demo:2', '-v', '2'])).stdout.toString());
+      const config = parse(
+        (await runCli(['doraconfig', '-n', 'demo', '-t', 'reg/demo:2', '-v', '2'])).stdout.toString(),
+      );
       expect([config.flavor, config.desc]).toEqual(['C1M1', 'demo']);
       expect(config.env.global).toEqual([{ key: 'FLAVOR', value: 'C1M1' }]);
     });

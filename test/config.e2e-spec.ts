@@ -142,7 +142,12 @@ describe('one configuration path', () => {
       expect(run.status).toBe(1);
       expect(output).toMatch(message);
       expect(output).not.toMatch(/\n\s+at /); // no stack frame
-      expect(output.trim().split('\n').filter((line) => /error/i.test(line))).toHaveLength(1);
+      expect(
+        output
+          .trim()
+          .split('\n')
+          .filter((line) => /error/i.test(line)),
+      ).toHaveLength(1);
     });
   });
 });

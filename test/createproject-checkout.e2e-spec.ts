@@ -34,8 +34,17 @@ describe('createproject from a checkout', () => {
     const pkg = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'));
     expect(pkg.dependencies['qiniu-ufop']).toBe(`file:vendor/qiniu-ufop-${version}.tgz`);
     // The tarball is what `npm pack` ships: the built library, CLI and schematics, the Docker templates.
-    const listing = execFileSync('tar', ['-tzf', join(target, 'vendor', `qiniu-ufop-${version}.tgz`)], { encoding: 'utf8' }).split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['package/dist/src/index.js', 'package/dist/src/cli/main.js', 'package/dist/schematics/collection.json', 'package/docker/Dockerfile']));
+    const listing = execFileSync('tar', ['-tzf', join(target, 'vendor', `qiniu-ufop-${version}.tgz`)], {
+      encoding: 'utf8',
+    }).split('\n');
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        'package/dist/src/index.js',
+        'package/dist/src/cli/main.js',
+        'package/dist/schematics/collection.json',
+        'package/docker/Dockerfile',
+      ]),
+    );
     expect(listing.some((file) => file.startsWith('package/src/'))).toBe(false);
 
     const readme = readFileSync(join(target, 'README.md'), 'utf8');
@@ -46,7 +55,9 @@ describe('createproject from a checkout', () => {
     const target = join(tmp, 'from-registry');
     const result = await runCli(['createproject', target, '--no-pack']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies['qiniu-ufop']).toBe(`^${version}`);
+    expect(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies['qiniu-ufop']).toBe(
+      `^${version}`,
+    );
     expect(existsSync(join(target, 'vendor'))).toBe(false);
     expect(result.stdout.toString()).not.toContain('tarball');
   }, 60_000);

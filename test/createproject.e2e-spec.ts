@@ -64,7 +64,17 @@ describe('createproject, as a new user runs it', () => {
     // 1. Build and pack this package. Built in a private copy: other suites may rebuild dist/ meanwhile.
     const pkg = join(work, 'pkg');
     mkdirSync(pkg);
-    for (const entry of ['package.json', 'README.md', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'sample', 'schematics', 'docker']) {
+    for (const entry of [
+      'package.json',
+      'README.md',
+      'nest-cli.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'src',
+      'sample',
+      'schematics',
+      'docker',
+    ]) {
       cpSync(join(repo, entry), join(pkg, entry), { recursive: true });
     }
     symlinkSync(join(repo, 'node_modules'), join(pkg, 'node_modules'), 'dir');
@@ -76,13 +86,17 @@ describe('createproject, as a new user runs it', () => {
     // 2. Install it globally (into a private prefix) and create a project with its binary.
     const prefix = join(work, 'global');
     await step('npm', ['install', '--global', '--prefix', prefix, tarball, ...npmQuiet], work);
-    expect(existsSync(join(prefix, 'lib', 'node_modules', 'qiniu-ufop', 'node_modules', '@angular-devkit'))).toBe(false);
+    expect(existsSync(join(prefix, 'lib', 'node_modules', 'qiniu-ufop', 'node_modules', '@angular-devkit'))).toBe(
+      false,
+    );
     const created = await step(join(prefix, 'bin', 'qiniu-ufop'), ['createproject', 'thumbs-ufop', '--image'], work);
     expect(created).toContain('CREATE src/app.module.ts');
     expect(created).toContain('CREATE src/image/thumb.handler.ts');
     const project = join(work, 'thumbs-ufop');
     expect(readdirSync(join(project, 'docker'))).toContain('Dockerfile');
-    expect(readFileSync(join(project, 'docker', 'Dockerfile'), 'utf8')).toBe(readFileSync(join(repo, 'docker', 'Dockerfile'), 'utf8'));
+    expect(readFileSync(join(project, 'docker', 'Dockerfile'), 'utf8')).toBe(
+      readFileSync(join(repo, 'docker', 'Dockerfile'), 'utf8'),
+    );
     const pkgJson = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
     expect(pkgJson.dependencies['qiniu-ufop']).toBe(`^${version}`);
     expect(pkgJson.dependencies.sharp).toEqual(expect.any(String));
@@ -102,7 +116,9 @@ describe('createproject, as a new user runs it', () => {
     expect(existsSync(join(project, 'src', 'thumbnail'))).toBe(false);
     const generated = await step('npx', ['nest', 'g', 'ufop-handler', 'thumbnail'], project);
     expect(generated).toContain('UPDATE src/app.module.ts');
-    expect(readFileSync(join(project, 'src', 'app.module.ts'), 'utf8')).toMatch(/providers: \[HelloHandler, ThumbHandler, ThumbnailHandler\]/);
+    expect(readFileSync(join(project, 'src', 'app.module.ts'), 'utf8')).toMatch(
+      /providers: \[HelloHandler, ThumbHandler, ThumbnailHandler\]/,
+    );
     // The collection extends Nest's: `nest g service` still works in the project.
     await step('npx', ['nest', 'g', 'service', 'images', '--no-spec'], project);
     expect(existsSync(join(project, 'src', 'images', 'images.service.ts'))).toBe(true);
@@ -117,7 +133,11 @@ describe('createproject, as a new user runs it', () => {
     expect(tests).toMatch(/PASS test\/app\.e2e-spec\.ts/);
 
     // 6. Start it as `npm start` does, on a free port, and call it.
-    server = spawn('npm', ['start'], { cwd: project, env: { ...cleanEnv(), PORT: '0', NO_COLOR: '1' }, detached: true });
+    server = spawn('npm', ['start'], {
+      cwd: project,
+      env: { ...cleanEnv(), PORT: '0', NO_COLOR: '1' },
+      detached: true,
+    });
     const port = await listeningPort(server);
     const base = `http://127.0.0.1:${port}`;
 
@@ -130,10 +150,20 @@ describe('createproject, as a new user runs it', () => {
     expect(handled.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await handled.json()).toEqual({ command: 'thumbnail', size: 6, contentType: 'image/png' });
 
-    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#a30' } }).png().toBuffer();
-    const thumb = await fetch(`${base}/handler?cmd=thumbs-ufop/thumb/100`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#a30' } })
+      .png()
+      .toBuffer();
+    const thumb = await fetch(`${base}/handler?cmd=thumbs-ufop/thumb/100`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    });
     expect(thumb.status).toBe(200);
-    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 100, height: 50, format: 'png' });
+    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({
+      width: 100,
+      height: 50,
+      format: 'png',
+    });
 
     const hello = await fetch(`${base}/handler?cmd=thumbs-ufop/hello/qiniu`, { method: 'POST' });
     expect(await hello.text()).toBe('hello qiniu');

@@ -39,7 +39,10 @@ describe('queue dashboard (queue mode, headless Chromium)', () => {
   });
 
   /** The status the browser got for the dashboard. Chromium ends a navigation answered 401 with an auth error. */
-  async function statusSeen(credentials?: { username: string; password: string }): Promise<{ status: number; auth?: string }> {
+  async function statusSeen(credentials?: {
+    username: string;
+    password: string;
+  }): Promise<{ status: number; auth?: string }> {
     const context = await browser.newContext(credentials ? { httpCredentials: credentials } : {});
     try {
       const page = await context.newPage();
@@ -79,7 +82,12 @@ describe('queue dashboard refusals', () => {
   it('refuses to start in inline mode, where there is no queue to show', async () => {
     const port = await freePort();
     await expect(
-      startTestApp({ UFOP_MODE: 'inline', UFOP_DASHBOARD_PORT: String(port), UFOP_DASHBOARD_USER: 'u', UFOP_DASHBOARD_PASSWORD: 'p' }),
+      startTestApp({
+        UFOP_MODE: 'inline',
+        UFOP_DASHBOARD_PORT: String(port),
+        UFOP_DASHBOARD_USER: 'u',
+        UFOP_DASHBOARD_PASSWORD: 'p',
+      }),
     ).rejects.toThrow(/inline mode/);
   });
 });

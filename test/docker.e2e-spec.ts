@@ -1,7 +1,18 @@
 import ignore from '@balena/dockerignore';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { IMAGE_LOG_PATHS } from '../src/cli/dora/dora-config';
@@ -42,7 +53,13 @@ describe('the image, by running the steps of docker/Dockerfile on a new project'
   /** The environment a step sees: the image's ENV (absolute paths moved into the sandbox) on a usable PATH. */
   const envOf = (stage: Stage, env: Record<string, string>) => {
     const mapped = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.startsWith('/') ? at(stage, v) : v]));
-    return { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmpdir(), npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', ...mapped };
+    return {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? tmpdir(),
+      npm_config_prefer_offline: 'true',
+      npm_config_update_notifier: 'false',
+      ...mapped,
+    };
   };
 
   beforeAll(async () => {
@@ -51,7 +68,11 @@ describe('the image, by running the steps of docker/Dockerfile on a new project'
     context = join(sandbox, NAME);
     execFileSync(process.execPath, [CLI, 'createproject', context], { stdio: 'pipe' });
     applyDoctorFixForVendor(context);
-    await sh('npm install --no-audit --no-fund', context, { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmpdir(), npm_config_prefer_offline: 'true' });
+    await sh('npm install --no-audit --no-fund', context, {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME ?? tmpdir(),
+      npm_config_prefer_offline: 'true',
+    });
     stages = parseDockerfile(readFileSync(join(context, 'docker', 'Dockerfile'), 'utf8'));
     final = stages[stages.length - 1];
     const dockerignore = ignore().add(readFileSync(join(context, '.dockerignore'), 'utf8').split('\n'));
@@ -95,15 +116,28 @@ describe('the image, by running the steps of docker/Dockerfile on a new project'
   });
 
   it('installs with npm ci, and leaves dev dependencies out of the final stage', () => {
-    const runs = (stage: Stage) => stage.steps.filter((s) => s.kind === 'run').map((s) => (s as { command: string }).command);
+    const runs = (stage: Stage) =>
+      stage.steps.filter((s) => s.kind === 'run').map((s) => (s as { command: string }).command);
     expect(runs(stages[0]).some((command) => /^npm ci\b/.test(command))).toBe(true);
     expect(runs(final).some((command) => /^npm ci\b.*--omit=dev/.test(command))).toBe(true);
     const modules = at(final, join(final.workdir, 'node_modules'));
-    for (const runtime of ['@nestjs/core', 'qiniu-ufop', 'bull', 'class-validator']) expect(existsSync(join(modules, runtime))).toBe(true);
+    for (const runtime of ['@nestjs/core', 'qiniu-ufop', 'bull', 'class-validator'])
+      expect(existsSync(join(modules, runtime))).toBe(true);
     // Every package the lockfile marks dev-only (jest, @nestjs/cli, ts-node, ...) is absent.
-    const lock = JSON.parse(readFileSync(join(context, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = Object.entries(lock.packages).filter(([path, meta]) => path && meta.dev).map(([path]) => path);
-    expect(devOnly).toEqual(expect.arrayContaining(['node_modules/jest', 'node_modules/@nestjs/cli', 'node_modules/ts-node', 'node_modules/typescript']));
+    const lock = JSON.parse(readFileSync(join(context, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = Object.entries(lock.packages)
+      .filter(([path, meta]) => path && meta.dev)
+      .map(([path]) => path);
+    expect(devOnly).toEqual(
+      expect.arrayContaining([
+        'node_modules/jest',
+        'node_modules/@nestjs/cli',
+        'node_modules/ts-node',
+        'node_modules/typescript',
+      ]),
+    );
     const present = devOnly.filter((path) => existsSync(at(final, join(final.workdir, path))));
     expect(present).toEqual([]);
     // What `nest g` and the build use, and sharp (for projects created with --image), stay out of a run-time install.
@@ -124,7 +158,11 @@ describe('the image, by running the steps of docker/Dockerfile on a new project'
 
   it('skipped only the system steps that create the log folders dora.yaml lists', () => {
     expect(skipped).toHaveLength(1);
-    const made = /^mkdir -p ((?:\/\S+\s*)+)&&/.exec(skipped[0])?.[1].trim().split(/\s+/).map((dir) => `${dir}/`);
+    const made = /^mkdir -p ((?:\/\S+\s*)+)&&/
+      .exec(skipped[0])?.[1]
+      .trim()
+      .split(/\s+/)
+      .map((dir) => `${dir}/`);
     expect(made).toEqual(IMAGE_LOG_PATHS);
     expect(skipped[0]).toContain(`chown ${final.user}:`);
     // And the processes write where those folders are: UFOP_LOG_DIR is their parent.
@@ -170,7 +208,13 @@ describe('the image, by running the steps of docker/Dockerfile on a new project'
 });
 
 /** Copies a path of the build context, leaving out what the .dockerignore lists (as `docker build` does). */
-function copyContext(root: string, source: string, dest: string, filter: ReturnType<typeof ignore>, intoDir: boolean): void {
+function copyContext(
+  root: string,
+  source: string,
+  dest: string,
+  filter: ReturnType<typeof ignore>,
+  intoDir: boolean,
+): void {
   const walk = (rel: string, target: string) => {
     const abs = join(root, rel);
     const stat = lstatSync(abs);
@@ -207,7 +251,9 @@ function applyDoctorFixForVendor(project: string): void {
 
 function copyInto(source: string, dest: string, intoDir: boolean): void {
   if (!existsSync(source)) throw new Error(`COPY --from: ${source} does not exist`);
-  cpSync(source, intoDir && !lstatSync(source).isDirectory() ? join(dest, posix.basename(source)) : dest, { recursive: true });
+  cpSync(source, intoDir && !lstatSync(source).isDirectory() ? join(dest, posix.basename(source)) : dest, {
+    recursive: true,
+  });
 }
 
 /** True when a RUN names an absolute path outside the WORKDIR: it sets up the image's system, not the app. */

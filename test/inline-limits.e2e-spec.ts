@@ -11,7 +11,9 @@ describe('inline mode: bounded concurrency', () => {
   afterAll(() => server?.close());
 
   it('runs UFOP_CONCURRENCY handlers at once, lets UFOP_MAX_WAITING wait, and refuses the rest with 503', async () => {
-    const replies = await Promise.all([1, 2, 3].map(() => post(server.baseUrl, { cmd: 'demo/fixture/concurrency/800' })));
+    const replies = await Promise.all(
+      [1, 2, 3].map(() => post(server.baseUrl, { cmd: 'demo/fixture/concurrency/800' })),
+    );
     const statuses = replies.map((reply) => reply.status).sort();
     expect(statuses).toEqual([200, 200, 503]);
     const refused = replies.find((reply) => reply.status === 503)!;

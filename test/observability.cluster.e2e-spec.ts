@@ -45,12 +45,15 @@ describe('metrics under runserver (2 processes, built sample)', () => {
     if (logDir) rmSync(logDir, { recursive: true, force: true });
   });
 
-  it('is scraped once on the supervisor\'s port and sums both processes', async () => {
+  it("is scraped once on the supervisor's port and sums both processes", async () => {
     expect(server.output).toMatch(/\[Supervisor\] metrics of all server processes at http:\/\/0\.0\.0\.0:\d+\/metrics/);
     // A new connection per request: node:cluster hands connections to the processes in turn.
     const reqids = new Set<string>();
     for (let i = 0; i < 10; i++) {
-      const reply = await fetch(`${base}/handler?cmd=demo/hello/n${i}`, { method: 'POST', headers: { connection: 'close' } });
+      const reply = await fetch(`${base}/handler?cmd=demo/hello/n${i}`, {
+        method: 'POST',
+        headers: { connection: 'close' },
+      });
       expect(reply.status).toBe(200);
       reqids.add(reply.headers.get('x-reqid')!);
     }
@@ -67,18 +70,27 @@ describe('metrics under runserver (2 processes, built sample)', () => {
 
   it('_ufop/stats answers the sum over all processes too, whichever process takes the request', async () => {
     for (let i = 0; i < 2; i++) {
-      const reply = await fetch(`${base}/handler?cmd=demo/_ufop/stats/token/${TOKEN}`, { method: 'POST', headers: { connection: 'close' } });
+      const reply = await fetch(`${base}/handler?cmd=demo/_ufop/stats/token/${TOKEN}`, {
+        method: 'POST',
+        headers: { connection: 'close' },
+      });
       expect(reply.status).toBe(200);
-      const { metrics } = (await reply.json()) as { metrics: Record<string, Array<{ labels: Record<string, string>; value: number }>> };
+      const { metrics } = (await reply.json()) as {
+        metrics: Record<string, Array<{ labels: Record<string, string>; value: number }>>;
+      };
       expect(metrics.ufop_handler_slots).toEqual([{ labels: {}, value: 6 }]);
-      expect(metrics.ufop_requests_total).toContainEqual({ labels: { route: 'hello/:name?', status: '200' }, value: 10 });
+      expect(metrics.ufop_requests_total).toContainEqual({
+        labels: { route: 'hello/:name?', status: '200' },
+        value: 10,
+      });
     }
   });
 
-  it('writes the supervisor\'s lines in the processes\' format, without colours', () => {
+  it("writes the supervisor's lines in the processes' format, without colours", () => {
     const supervisor = server.output.split('\n').filter((line) => line.includes('[Supervisor]'));
     expect(supervisor.length).toBeGreaterThan(0);
-    for (const line of supervisor) expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \d+ (LOG|WARN|ERROR) \[Supervisor\] /);
+    for (const line of supervisor)
+      expect(line).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \d+ (LOG|WARN|ERROR) \[Supervisor\] /);
     expect(server.output).not.toMatch(/\x1b\[/);
   });
 });

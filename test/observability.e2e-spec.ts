@@ -36,8 +36,11 @@ describe('observability (inline mode, in process)', () => {
     expect(samples(before, 'ufop_requests_total')).toEqual({});
     expect(samples(before, 'ufop_handler_slots')).toEqual({ '': 3 });
 
-    for (const name of ['a', 'b', 'c']) expect((await post(server.baseUrl, { cmd: `demo/hello/${name}` })).status).toBe(200);
-    expect((await post(server.baseUrl, { cmd: 'demo/echo' }, { body: 'x'.repeat(5000), contentType: 'text/plain' })).status).toBe(200);
+    for (const name of ['a', 'b', 'c'])
+      expect((await post(server.baseUrl, { cmd: `demo/hello/${name}` })).status).toBe(200);
+    expect(
+      (await post(server.baseUrl, { cmd: 'demo/echo' }, { body: 'x'.repeat(5000), contentType: 'text/plain' })).status,
+    ).toBe(200);
     expect((await post(server.baseUrl, { cmd: 'demo/nothing/here' })).status).toBe(404);
     expect((await post(server.baseUrl, { cmd: 'demo/nor/this' })).status).toBe(404);
     expect((await post(server.baseUrl, {})).status).toBe(400); // no cmd
@@ -74,7 +77,7 @@ describe('observability (inline mode, in process)', () => {
     expect((await fetch(metricsUrl.replace('/metrics', '/other'))).status).toBe(404);
   });
 
-  it('returns the caller\'s X-Reqid, generates one when absent or unsafe, errors included', async () => {
+  it("returns the caller's X-Reqid, generates one when absent or unsafe, errors included", async () => {
     const given = await post(server.baseUrl, { cmd: 'demo/hello' }, { headers: { 'x-reqid': 'AAsAAO8xN5KlzfEX' } });
     expect(given.headers.get('x-reqid')).toBe('AAsAAO8xN5KlzfEX');
     const failed = await post(server.baseUrl, { cmd: 'demo/nope' }, { headers: { 'x-reqid': 'qiniu-404-id' } });
@@ -93,7 +96,9 @@ describe('observability (inline mode, in process)', () => {
       const reply = await post(server.baseUrl, { cmd: `demo/_ufop/stats/token/${TOKEN}` });
       expect(reply.status).toBe(200);
       expect(reply.type).toBe('application/json');
-      const { metrics } = reply.json<{ metrics: Record<string, Array<{ labels: Record<string, string>; value: number }>> }>();
+      const { metrics } = reply.json<{
+        metrics: Record<string, Array<{ labels: Record<string, string>; value: number }>>;
+      }>();
       expect(metrics.ufop_requests_total).toEqual(
         expect.arrayContaining([{ labels: { route: 'hello/:name?', status: '200' }, value: expect.any(Number) }]),
       );
@@ -101,7 +106,11 @@ describe('observability (inline mode, in process)', () => {
     });
 
     it('answers a wrong or missing token exactly like an unknown cmd, and is never counted under its own route then', async () => {
-      for (const cmd of ['demo/_ufop/stats/token/wrong-token-0123456789', 'demo/_ufop/stats', 'demo/_ufop/shell/token/' + TOKEN]) {
+      for (const cmd of [
+        'demo/_ufop/stats/token/wrong-token-0123456789',
+        'demo/_ufop/stats',
+        'demo/_ufop/shell/token/' + TOKEN,
+      ]) {
         const reply = await post(server.baseUrl, { cmd });
         expect(reply.status).toBe(404);
         expect(reply.json()).toEqual({ error: `no handler for cmd ${JSON.stringify(cmd)}` });

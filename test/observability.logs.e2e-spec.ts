@@ -17,7 +17,11 @@ interface JsonLine {
   message: string;
 }
 
-const parseLines = (text: string): JsonLine[] => text.trim().split('\n').map((line) => JSON.parse(line) as JsonLine);
+const parseLines = (text: string): JsonLine[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as JsonLine);
 
 /** Real processes writing real log files: a web and a worker process on Redis (queue mode), JSON logs. */
 describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue mode, child processes)', () => {
@@ -58,7 +62,7 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
     if (logDir) rmSync(logDir, { recursive: true, force: true });
   });
 
-  it('carries the X-Reqid into the worker\'s log line of the job, and every line of both files is JSON', async () => {
+  it("carries the X-Reqid into the worker's log line of the job, and every line of both files is JSON", async () => {
     const reply = await post(web.baseUrl, { cmd: 'demo/hello/queue' }, { headers: { 'x-reqid': 'obs-queue-req-1' } });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('x-reqid')).toBe('obs-queue-req-1');
@@ -81,12 +85,14 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
     const access = serverLines.filter((line) => line.reqid === 'obs-queue-req-1');
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ pid: web.pid, context: 'UfopAccess' });
-    expect(access[0].message).toMatch(/^route=hello\/:name\? status=200 in=0 out=11 ms=[\d.]+ input=[\d.]+ queue=[\d.]+ process=[\d.]+ output=[\d.]+$/);
+    expect(access[0].message).toMatch(
+      /^route=hello\/:name\? status=200 in=0 out=11 ms=[\d.]+ input=[\d.]+ queue=[\d.]+ process=[\d.]+ output=[\d.]+$/,
+    );
     // The boot log lists the handlers, route → Class.method.
     expect(serverLines.map((line) => line.message)).toContain('mapped "hello/:name?" → DemoHandler.hello');
   });
 
-  it('a worker\'s scrape shows its job slots and Bull\'s job counts', async () => {
+  it("a worker's scrape shows its job slots and Bull's job counts", async () => {
     const text = await (await fetch(workerMetrics)).text();
     expect(text).toMatch(/^ufop_handler_slots 2$/m);
     expect(text).toMatch(/^ufop_handler_slots_busy 0$/m);
@@ -109,7 +115,9 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
     const lastTwo = parseLines((await post(web.baseUrl, { cmd: cmd('/lines/2') })).body.toString());
     expect(lastTwo).toHaveLength(2);
 
-    expect((await post(web.baseUrl, { cmd: cmd('/lines/0') })).json()).toEqual({ error: '_ufop/logs: lines must be an integer from 1 to 5000' });
+    expect((await post(web.baseUrl, { cmd: cmd('/lines/0') })).json()).toEqual({
+      error: '_ufop/logs: lines must be an integer from 1 to 5000',
+    });
     const wrong = `demo/_ufop/logs/token/not-the-token-0123456789/reqid/obs-queue-req-1`;
     const refused = await post(web.baseUrl, { cmd: wrong });
     expect(refused.status).toBe(404);
@@ -123,7 +131,13 @@ describe('log rotation (inline mode, child process)', () => {
 
   beforeAll(async () => {
     logDir = mkdtempSync(join(tmpdir(), 'ufop-obs-rotate-'));
-    app = await UfopProcess.start({ UFOP_LOG_DIR: logDir, UFOP_LOG_MAX_BYTES: '2048', UFOP_LOG_FILES: '3', UFOP_MODE: 'inline', REDIS_URL: '' });
+    app = await UfopProcess.start({
+      UFOP_LOG_DIR: logDir,
+      UFOP_LOG_MAX_BYTES: '2048',
+      UFOP_LOG_FILES: '3',
+      UFOP_MODE: 'inline',
+      REDIS_URL: '',
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -133,11 +147,15 @@ describe('log rotation (inline mode, child process)', () => {
 
   it('keeps UFOP_LOG_FILES files of about UFOP_LOG_MAX_BYTES, the newest lines in server.log', async () => {
     for (let i = 0; i < 80; i++) {
-      expect((await post(app.baseUrl, { cmd: 'demo/hello' }, { headers: { 'x-reqid': `rotate-${i}` } })).status).toBe(200);
+      expect((await post(app.baseUrl, { cmd: 'demo/hello' }, { headers: { 'x-reqid': `rotate-${i}` } })).status).toBe(
+        200,
+      );
     }
     await app.waitFor(/reqid=rotate-79 /);
     expect(readdirSync(join(logDir, 'server')).sort()).toEqual(['server.log', 'server.log.1', 'server.log.2']);
-    expect(readFileSync(join(logDir, 'server', 'server.log'), 'utf8')).toMatch(/^\S+Z \d+ LOG \[UfopAccess\] reqid=rotate-79 route=hello\/:name\? status=200 /m);
+    expect(readFileSync(join(logDir, 'server', 'server.log'), 'utf8')).toMatch(
+      /^\S+Z \d+ LOG \[UfopAccess\] reqid=rotate-79 route=hello\/:name\? status=200 /m,
+    );
     expect(readFileSync(join(logDir, 'server', 'server.log.2'), 'utf8')).not.toContain('reqid=rotate-0 ');
   });
 });

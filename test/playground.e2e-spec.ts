@@ -64,7 +64,11 @@ describe('playground (GET /_ufop/playground)', () => {
               expect.objectContaining({ name: 'mode', optional: true, in: 'pair' }),
             ],
           },
-          expect.objectContaining({ pattern: 'hello/:name?', start: 'hello/', args: [expect.objectContaining({ name: 'name', optional: true })] }),
+          expect.objectContaining({
+            pattern: 'hello/:name?',
+            start: 'hello/',
+            args: [expect.objectContaining({ name: 'name', optional: true })],
+          }),
         ]),
       );
     });
@@ -96,7 +100,8 @@ describe('playground (GET /_ufop/playground)', () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
       // Everything the page asks for must come from this server: the page works offline.
       page.on('request', (request) => {
-        if (!request.url().startsWith(server.baseUrl) && !/^(blob|data):/.test(request.url())) outside.push(request.url());
+        if (!request.url().startsWith(server.baseUrl) && !/^(blob|data):/.test(request.url()))
+          outside.push(request.url());
       });
       await page.goto(`${server.baseUrl}/_ufop/playground`);
       await page.getByRole('button', { name: 'thumb/:width/:height?' }).waitFor();
@@ -107,13 +112,17 @@ describe('playground (GET /_ufop/playground)', () => {
 
       const result = page.getByRole('img', { name: 'result' });
       await result.waitFor();
-      await page.waitForFunction(() => (document.querySelector('img[alt="result"]') as HTMLImageElement | null)?.complete === true);
+      await page.waitForFunction(
+        () => (document.querySelector('img[alt="result"]') as HTMLImageElement | null)?.complete === true,
+      );
       expect(await result.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(200);
       const facts = page.locator('#facts');
       await expect(facts.textContent()).resolves.toMatch(/status200 OK/);
       await expect(facts.textContent()).resolves.toMatch(/content typeimage\/jpeg/);
       await expect(facts.textContent()).resolves.toMatch(/Server-Timinginput [\d.]+ ms.*process [\d.]+ ms/);
-      await expect(page.getByRole('link', { name: /Download the result/ }).getAttribute('download')).resolves.toBe('result.jpeg');
+      await expect(page.getByRole('link', { name: /Download the result/ }).getAttribute('download')).resolves.toBe(
+        'result.jpeg',
+      );
       await page.screenshot({ path: join(ARTIFACTS, 'playground.png'), fullPage: true });
 
       await page.getByLabel('cmd', { exact: true }).fill('no-such-command');

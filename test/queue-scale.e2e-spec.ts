@@ -85,7 +85,9 @@ describe('queue mode at scale', () => {
     const response = await fetch(`${web.baseUrl}/handler?cmd=demo/echo`, { method: 'POST', body: 'refused' });
     expect(response.status).toBe(503);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await response.json()) as { error: string }).error).toMatch(/2 jobs already waiting for a worker \(UFOP_MAX_QUEUED=2\)/);
+    expect(((await response.json()) as { error: string }).error).toMatch(
+      /2 jobs already waiting for a worker \(UFOP_MAX_QUEUED=2\)/,
+    );
     await start([env(prefix, 'worker')]);
     const answers = await Promise.all(waiting);
     expect(answers.map((a) => [a.status, a.body.toString()])).toEqual([
@@ -106,7 +108,8 @@ describe('queue mode at scale', () => {
     };
     const client = new Redis(redis.url);
     const waitListReaches = async (length: number) => {
-      while ((await client.llen(`${prefix}:ufop:wait`)) < length) await new Promise((resolve) => setTimeout(resolve, 50));
+      while ((await client.llen(`${prefix}:ufop:wait`)) < length)
+        await new Promise((resolve) => setTimeout(resolve, 50));
     };
     try {
       // No worker: the floor. 4 wait; the 5th is refused.

@@ -44,11 +44,15 @@ describe('queue mode: a web process and two worker processes', () => {
   });
 
   it('the web process runs no handler: the workers run every job, both of them taking work', async () => {
-    const replies = await Promise.all(Array.from({ length: 24 }, (_, i) => call(web.baseUrl, `demo/probe/hold/d${i}/100`)));
-    const pids = new Set(replies.map((reply) => {
-      expect(reply.status).toBe(200);
-      return reply.json().pid as number;
-    }));
+    const replies = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => call(web.baseUrl, `demo/probe/hold/d${i}/100`)),
+    );
+    const pids = new Set(
+      replies.map((reply) => {
+        expect(reply.status).toBe(200);
+        return reply.json().pid as number;
+      }),
+    );
     expect(pids.has(web.pid)).toBe(false);
     // Each worker runs at most 2 jobs at once, each held 100 ms: 24 jobs cannot all fit on one.
     expect([...pids].sort()).toEqual(workers.map((w) => w.pid).sort());
@@ -75,7 +79,11 @@ describe('queue mode: a web process and two worker processes', () => {
     try {
       const [newest] = await client.zrevrange(`${prefix}:ufop:completed`, 0, 0);
       const job = await client.hgetall(`${prefix}:ufop:${newest}`);
-      expect(JSON.parse(job.data).input).toMatchObject({ cmd: 'demo/echo', size: bytes.length, contentType: 'image/x-test' });
+      expect(JSON.parse(job.data).input).toMatchObject({
+        cmd: 'demo/echo',
+        size: bytes.length,
+        contentType: 'image/x-test',
+      });
       expect(job.data.length).toBeLessThan(1024);
       expect(job.returnvalue.length).toBeLessThan(1024);
       expect(await client.exists(`${prefix}:ufop:blob:${newest}:in`, `${prefix}:ufop:blob:${newest}:out`)).toBe(0);
@@ -109,7 +117,8 @@ describe('queue mode: a web process and two worker processes', () => {
       Array.from({ length: 16 }, async () => {
         while (next < 1000) {
           const i = next++;
-          const reply = i % 2 ? await call(web.baseUrl, 'demo/echo', body) : await call(web.baseUrl, `demo/hello/n${i}`);
+          const reply =
+            i % 2 ? await call(web.baseUrl, 'demo/echo', body) : await call(web.baseUrl, `demo/hello/n${i}`);
           const ok = i % 2 ? reply.body.equals(body) : reply.body.toString() === `hello n${i}`;
           if (reply.status !== 200 || !ok) failures.push(`${i}: ${reply.status}`);
         }

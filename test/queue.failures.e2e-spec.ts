@@ -24,20 +24,24 @@ describe('queue mode when things go wrong', () => {
   });
 
   describe('Redis unreachable at start', () => {
-    it.each(['all', 'worker'])('a %s process says where Redis was expected and exits 1, without a stack trace', async (role) => {
-      const port = await freePort();
-      const process = UfopProcess.spawn({
-        UFOP_ROLE: role,
-        REDIS_URL: `redis://127.0.0.1:${port}`,
-        UFOP_REDIS_CONNECT_TIMEOUT_MS: '1500',
-      });
-      started.push(process);
-      const exit = await process.exited;
-      expect(exit.code).toBe(1);
-      expect(process.output).toContain(`Cannot reach Redis at redis://127.0.0.1:${port}`);
-      expect(process.output).toMatch(/ECONNREFUSED/);
-      expect(process.output).not.toMatch(/^\s+at /m);
-    }, 60_000);
+    it.each(['all', 'worker'])(
+      'a %s process says where Redis was expected and exits 1, without a stack trace',
+      async (role) => {
+        const port = await freePort();
+        const process = UfopProcess.spawn({
+          UFOP_ROLE: role,
+          REDIS_URL: `redis://127.0.0.1:${port}`,
+          UFOP_REDIS_CONNECT_TIMEOUT_MS: '1500',
+        });
+        started.push(process);
+        const exit = await process.exited;
+        expect(exit.code).toBe(1);
+        expect(process.output).toContain(`Cannot reach Redis at redis://127.0.0.1:${port}`);
+        expect(process.output).toMatch(/ECONNREFUSED/);
+        expect(process.output).not.toMatch(/^\s+at /m);
+      },
+      60_000,
+    );
   });
 
   describe('Redis lost while running, then back', () => {
@@ -49,7 +53,10 @@ describe('queue mode when things go wrong', () => {
       // A redis-server of our own, so that stopping it disturbs no one else.
       redis = await RedisServer.start();
       const env = { REDIS_URL: redis.url, UFOP_QUEUE_PREFIX: uniquePrefix('outage') };
-      [web, worker] = await Promise.all([launch({ ...env, UFOP_ROLE: 'web' }), launch({ ...env, UFOP_ROLE: 'worker' })]);
+      [web, worker] = await Promise.all([
+        launch({ ...env, UFOP_ROLE: 'web' }),
+        launch({ ...env, UFOP_ROLE: 'worker' }),
+      ]);
     }, 120_000);
 
     afterAll(async () => {
@@ -78,7 +85,10 @@ describe('queue mode when things go wrong', () => {
       await redis.start(); // same port, empty data
       await eventually(async () => (await health(web.baseUrl)).status === 200, '/health back to 200');
       // The worker reconnects on its own: a job sent now is processed.
-      await eventually(async () => (await call(web.baseUrl, 'demo/hello/after')).body.toString() === 'hello after', 'a request answered');
+      await eventually(
+        async () => (await call(web.baseUrl, 'demo/hello/after')).body.toString() === 'hello after',
+        'a request answered',
+      );
       const echoed = await call(web.baseUrl, 'demo/echo', Buffer.from('bytes after the outage'), 'text/plain');
       expect([echoed.status, echoed.body.toString()]).toEqual([200, 'bytes after the outage']);
       expect(web.exit).toBeUndefined();
@@ -106,7 +116,10 @@ describe('queue mode when things go wrong', () => {
 
     it('SIGTERM to a web process: it answers every request in flight, then exits 0', async () => {
       const shared = env({ UFOP_CONCURRENCY: '4' });
-      const [web, worker] = await Promise.all([launch({ ...shared, UFOP_ROLE: 'web' }), launch({ ...shared, UFOP_ROLE: 'worker' })]);
+      const [web, worker] = await Promise.all([
+        launch({ ...shared, UFOP_ROLE: 'web' }),
+        launch({ ...shared, UFOP_ROLE: 'worker' }),
+      ]);
       const requests = [1, 2, 3, 4].map((n) => call(web.baseUrl, `demo/probe/hold/webdrain${n}/1500`));
       for (const n of [1, 2, 3, 4]) await worker.waitFor(new RegExp(`job-start webdrain${n} `));
       web.signal('SIGTERM');
@@ -118,12 +131,18 @@ describe('queue mode when things go wrong', () => {
 
     it('SIGTERM to a worker: it takes no new job, finishes those it holds, then exits 0', async () => {
       const shared = env({ UFOP_CONCURRENCY: '2' });
-      const [web, worker] = await Promise.all([launch({ ...shared, UFOP_ROLE: 'web' }), launch({ ...shared, UFOP_ROLE: 'worker' })]);
+      const [web, worker] = await Promise.all([
+        launch({ ...shared, UFOP_ROLE: 'web' }),
+        launch({ ...shared, UFOP_ROLE: 'worker' }),
+      ]);
       const held = [1, 2].map((n) => call(web.baseUrl, `demo/probe/hold/workerdrain${n}/1500`));
       for (const n of [1, 2]) await worker.waitFor(new RegExp(`job-start workerdrain${n} `));
       worker.signal('SIGTERM');
       const replies = await Promise.all(held);
-      expect(replies.map((r) => [r.status, r.json().pid])).toEqual([[200, worker.pid], [200, worker.pid]]);
+      expect(replies.map((r) => [r.status, r.json().pid])).toEqual([
+        [200, worker.pid],
+        [200, worker.pid],
+      ]);
       expect(await worker.exited).toEqual({ code: 0, signal: null });
       // A job sent after it left waits for a worker, and a new one answers it: nothing was lost.
       const later = call(web.baseUrl, 'demo/probe/pid');

@@ -23,7 +23,11 @@ describe('the Sentinel connector of queue mode', () => {
   /** A client with the options the queue's connections get (retrying every 50 ms, so the test is short). */
   const connect = async (overrides: RedisOptions = {}) => {
     const client = new Redis({
-      ...redisConnectionOptions({ kind: 'sentinel', sentinels: [{ host: '127.0.0.1', port: sentinel.port }], name: 'mymaster' }),
+      ...redisConnectionOptions({
+        kind: 'sentinel',
+        sentinels: [{ host: '127.0.0.1', port: sentinel.port }],
+        name: 'mymaster',
+      }),
       retryStrategy: () => 50,
       maxRetriesPerRequest: null,
       ...overrides,
@@ -100,7 +104,10 @@ describe('the Sentinel connector of queue mode', () => {
 
     sentinel.publishSwitch('othergroup', at(master), at(other));
     await client.set('still-here', 'x');
-    const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('kept'), 500))]);
+    const outcome = await Promise.race([
+      closed.then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('kept'), 500)),
+    ]);
     expect(outcome).toBe('kept');
     expect(await master.keys('still-here')).toEqual(['still-here']);
   });
@@ -116,7 +123,9 @@ async function until(probe: () => boolean, what: string, capMs = 10_000): Promis
 
 async function expectWithin<T>(promise: Promise<T>, capMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${capMs} ms: ${what}`)), capMs)));
+  const cap = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${capMs} ms: ${what}`)), capMs)),
+  );
   try {
     return await Promise.race([promise, cap]);
   } finally {

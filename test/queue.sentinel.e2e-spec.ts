@@ -24,7 +24,12 @@ describe('queue mode on a Sentinel-managed Redis', () => {
       UFOP_HANDLER_TIMEOUT_MS: String(HANDLER_TIMEOUT_MS),
       UFOP_CONCURRENCY: '4',
     };
-    processes.push(...(await Promise.all([UfopProcess.start({ ...env, UFOP_ROLE: 'web' }), UfopProcess.start({ ...env, UFOP_ROLE: 'worker' })])));
+    processes.push(
+      ...(await Promise.all([
+        UfopProcess.start({ ...env, UFOP_ROLE: 'web' }),
+        UfopProcess.start({ ...env, UFOP_ROLE: 'worker' }),
+      ])),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -62,7 +67,10 @@ describe('queue mode on a Sentinel-managed Redis', () => {
     // Until /health has been 200 ten times since the crash, then a few seconds of load on the new master. The cap
     // only stops a broken run; the assertions below say whether it resumed in time.
     const deadline = killedAt + RESUME_WITHIN_MS + REQUEST_TIMEOUT_MS;
-    while (Date.now() < deadline && healthChecks.filter((check) => check.at > killedAt && check.status === 200).length < 10) {
+    while (
+      Date.now() < deadline &&
+      healthChecks.filter((check) => check.at > killedAt && check.status === 200).length < 10
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -72,13 +80,18 @@ describe('queue mode on a Sentinel-managed Redis', () => {
 
     const after = loadOutcomes.filter((outcome) => outcome.start >= killedAt);
     const firstFailure = after.find((outcome) => outcome.verdict !== 'ok');
-    const recovered = after.find((outcome) => outcome.verdict === 'ok' && (!firstFailure || outcome.start > firstFailure.start));
+    const recovered = after.find(
+      (outcome) => outcome.verdict === 'ok' && (!firstFailure || outcome.start > firstFailure.start),
+    );
     const resumedAt = recovered?.end ?? 0;
     const firstHealth503 = healthChecks.find((check) => check.at > killedAt && check.status === 503);
-    const healthBack = healthChecks.find((check) => check.at > (firstHealth503?.at ?? killedAt) && check.status === 200);
+    const healthBack = healthChecks.find(
+      (check) => check.at > (firstHealth503?.at ?? killedAt) && check.status === 200,
+    );
     const newMaster = await topology.currentMasterPort();
     const { promotedMs, reconnected } = await watch.stop();
-    const byProcess = (pid: number) => Object.entries(reconnected).find(([name]) => name.endsWith(`-${pid}`))?.[1] as { ms: number } | undefined;
+    const byProcess = (pid: number) =>
+      Object.entries(reconnected).find(([name]) => name.endsWith(`-${pid}`))?.[1] as { ms: number } | undefined;
     const timeline = {
       promotedMs,
       webReconnectedMs: byProcess(web.pid)?.ms ?? null,
@@ -104,7 +117,11 @@ describe('queue mode on a Sentinel-managed Redis', () => {
     expect(timeline.workerReconnectedMs).not.toBeNull();
     expect(timeline.before.ok).toBeGreaterThan(0);
     // Never wrong bytes, never another status, never a request left hanging past its timeout.
-    expect(loadOutcomes.filter((outcome) => outcome.verdict === 'wrong' || outcome.verdict === 'hang' || outcome.verdict === 'error')).toEqual([]);
+    expect(
+      loadOutcomes.filter(
+        (outcome) => outcome.verdict === 'wrong' || outcome.verdict === 'hang' || outcome.verdict === 'error',
+      ),
+    ).toEqual([]);
     expect(resumedAt).toBeGreaterThan(0);
     expect(resumedAt - killedAt).toBeLessThanOrEqual(RESUME_WITHIN_MS);
     // While no master could be reached, /health said so; then it was healthy again.

@@ -117,7 +117,9 @@ describe('slow and hostile clients: every connection is bounded in time and coun
 
     it('sends 100 Continue to an admitted request, then answers it', async () => {
       const client = await RawClient.open(server.baseUrl);
-      client.socket.write(head('demo/echo', 'Content-Length: 5\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\n'));
+      client.socket.write(
+        head('demo/echo', 'Content-Length: 5\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\n'),
+      );
       await client.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
       client.socket.write('hello');
       await client.waitFor(/HTTP\/1\.1 200 [^]*\r\n\r\nhello$/);

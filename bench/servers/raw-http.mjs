@@ -6,7 +6,10 @@ const server = createServer((req, res) => {
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', () => {
     const body = Buffer.concat(chunks);
-    res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/octet-stream', 'content-length': body.length });
+    res.writeHead(200, {
+      'content-type': req.headers['content-type'] ?? 'application/octet-stream',
+      'content-length': body.length,
+    });
     res.end(body);
   });
 });

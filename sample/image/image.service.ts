@@ -22,7 +22,10 @@ export class ImageService {
    * The output keeps the input's format (JPEG, PNG, WebP, GIF, ...) and, for an animated GIF or WebP, every frame:
    * `animated: true` reads all pages, and sharp resizes and crops each one alike.
    */
-  async thumbnail(image: Buffer | string, { width, height, mode = 'fit' }: ThumbSize): Promise<{ data: Buffer; contentType: string }> {
+  async thumbnail(
+    image: Buffer | string,
+    { width, height, mode = 'fit' }: ThumbSize,
+  ): Promise<{ data: Buffer; contentType: string }> {
     try {
       const { data, info } = await sharp(image, { limitInputPixels: 100_000_000, animated: true })
         .rotate() // upright as the EXIF orientation says, before the size is measured

@@ -58,7 +58,9 @@ describe('application schematic (createproject)', () => {
     expect(pkg.name).toBe('thumbs');
     expect(pkg.dependencies['qiniu-ufop']).toBe(`^${ownPackage.version}`);
     expect(pkg.dependencies['@nestjs/core']).toBe(ownPackage.dependencies['@nestjs/core']);
-    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['start', 'start:dev', 'start:worker', 'build', 'test']));
+    expect(Object.keys(pkg.scripts)).toEqual(
+      expect.arrayContaining(['start', 'start:dev', 'start:worker', 'build', 'test']),
+    );
     expect(pkg.scripts['start:worker']).toContain('UFOP_ROLE=worker');
     for (const tool of ['@nestjs/cli', '@nestjs/testing', 'typescript', 'jest', 'ts-jest', '@types/jest']) {
       expect(pkg.devDependencies[tool]).toBe(ownPackage.devDependencies[tool]);

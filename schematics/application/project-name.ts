@@ -1,6 +1,7 @@
 // validate-npm-package-name has no bundled types; this is the part of its result we use.
+type Validate = (name: string) => { validForNewPackages: boolean; errors?: string[]; warnings?: string[] };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const validate: (name: string) => { validForNewPackages: boolean; errors?: string[]; warnings?: string[] } = require('validate-npm-package-name');
+const validate: Validate = require('validate-npm-package-name');
 
 /**
  * Why `name` cannot be a new npm package's name (empty when it can). The project name becomes the name in

@@ -60,7 +60,11 @@ export function projectFiles(options: ProjectOptions): ProjectFile[] {
       content: Buffer.from(renderTemplate(readFileSync(file, 'utf8'), data)),
       executable: false,
     }));
-  files.push({ path: 'package.json', content: Buffer.from(`${JSON.stringify(packageJson(name, ufop, ufopDependency, image), null, 2)}\n`), executable: false });
+  files.push({
+    path: 'package.json',
+    content: Buffer.from(`${JSON.stringify(packageJson(name, ufop, ufopDependency, image), null, 2)}\n`),
+    executable: false,
+  });
   files.push(...dockerFiles(dockerDir));
   return files;
 }
@@ -121,7 +125,9 @@ function packageJson(name: string, ufop: UfopPackage, ufopDependency: string, im
  */
 function dockerFiles(dockerDir: string): ProjectFile[] {
   if (!existsSync(join(dockerDir, 'Dockerfile'))) {
-    throw new Error(`qiniu-ufop's Dockerfile template is missing (${join(dockerDir, 'Dockerfile')}): reinstall qiniu-ufop.`);
+    throw new Error(
+      `qiniu-ufop's Dockerfile template is missing (${join(dockerDir, 'Dockerfile')}): reinstall qiniu-ufop.`,
+    );
   }
   const files = listFiles(dockerDir).map((file) => ({
     path: posix.join('docker', relative(dockerDir, file).split(/[\\/]/).join('/')),
@@ -129,7 +135,11 @@ function dockerFiles(dockerDir: string): ProjectFile[] {
     executable: (statSync(file).mode & 0o111) !== 0,
   }));
   const ignore = DOCKERIGNORE_NAMES.map((name) => join(dockerDir, name)).find((path) => existsSync(path));
-  files.push({ path: '.dockerignore', content: ignore ? readFileSync(ignore) : Buffer.from(DEFAULT_DOCKERIGNORE), executable: false });
+  files.push({
+    path: '.dockerignore',
+    content: ignore ? readFileSync(ignore) : Buffer.from(DEFAULT_DOCKERIGNORE),
+    executable: false,
+  });
   return files;
 }
 

@@ -54,7 +54,10 @@ describe('ufop-handler schematic (nest g ufop-handler)', () => {
   });
 
   it('registers in a feature module when one is nearer than AppModule', async () => {
-    project.create('/src/image/image.module.ts', "import { Module } from '@nestjs/common';\n\n@Module({})\nexport class ImageModule {}\n");
+    project.create(
+      '/src/image/image.module.ts',
+      "import { Module } from '@nestjs/common';\n\n@Module({})\nexport class ImageModule {}\n",
+    );
     const tree = await generate('image/video-cover');
 
     expect(tree.exists('/src/image/video-cover/video-cover.handler.ts')).toBe(true);
@@ -110,12 +113,19 @@ describe('ufop-handler schematic (nest g ufop-handler)', () => {
     expect(source).toContain('export class VideoCoverHandler');
   });
 
-  it.each(['2thumb', 'thumb!', '-thumb', 'thumb.png'])('refuses the name %j, which cannot be a class and route', async (name) => {
-    await expect(generate(name)).rejects.toThrow(/Invalid handler name/);
-  });
+  it.each(['2thumb', 'thumb!', '-thumb', 'thumb.png'])(
+    'refuses the name %j, which cannot be a class and route',
+    async (name) => {
+      await expect(generate(name)).rejects.toThrow(/Invalid handler name/);
+    },
+  );
 
   it('extends @nestjs/schematics: `nest g service` still works with this collection', async () => {
-    const tree = await runner.runSchematic('service', { name: 'images', sourceRoot: 'src', spec: true, flat: false }, project);
+    const tree = await runner.runSchematic(
+      'service',
+      { name: 'images', sourceRoot: 'src', spec: true, flat: false },
+      project,
+    );
 
     expect(tree.exists('/src/images/images.service.ts')).toBe(true);
     expect(tree.readText('/src/app.module.ts')).toContain('ImagesService');

@@ -53,7 +53,8 @@ export class UfopAdminService {
   private async logs(command: AdminCommand): Promise<UfopResponse> {
     const { lines: linesParam, reqid, role: roleParam } = command.params;
     const lines = linesParam === undefined ? DEFAULT_LINES : Number(linesParam);
-    if (!Number.isInteger(lines) || lines < 1 || lines > MAX_LINES) throw new UfopBadRequestError(badLinesMessage(MAX_LINES));
+    if (!Number.isInteger(lines) || lines < 1 || lines > MAX_LINES)
+      throw new UfopBadRequestError(badLinesMessage(MAX_LINES));
     const role = roleParam ?? (this.options.role === 'worker' ? 'worker' : 'server');
     if (role !== 'server' && role !== 'worker') throw new UfopBadRequestError(badRoleMessage());
     const path = logFilePath({ UFOP_LOG_DIR: this.options.logDir, UFOP_ROLE: role === 'worker' ? 'worker' : 'all' });

@@ -49,15 +49,22 @@ export function commandMetadata(type: object): CommandMetadata | undefined {
 }
 
 /** A command's options with their parse methods: its own first, then those its base classes declare. */
-export function commandOptions(instance: object): Array<{ metadata: OptionMetadata; parse: (...args: unknown[]) => unknown }> {
+export function commandOptions(
+  instance: object,
+): Array<{ metadata: OptionMetadata; parse: (...args: unknown[]) => unknown }> {
   const found: Array<{ metadata: OptionMetadata; parse: (...args: unknown[]) => unknown }> = [];
   const seen = new Set<string>();
-  for (let proto = Object.getPrototypeOf(instance); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto = Object.getPrototypeOf(instance);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       if (seen.has(name) || name === 'constructor') continue;
       seen.add(name);
       const method = Object.getOwnPropertyDescriptor(proto, name)?.value;
-      const metadata: OptionMetadata | undefined = typeof method === 'function' ? Reflect.getMetadata(OPTION, method) : undefined;
+      const metadata: OptionMetadata | undefined =
+        typeof method === 'function' ? Reflect.getMetadata(OPTION, method) : undefined;
       if (metadata) found.push({ metadata, parse: method.bind(instance) });
     }
   }

@@ -11,7 +11,8 @@ import { findUfopPackage } from '../../schematics/application/ufop-package';
 function fail(error: unknown): void {
   const verbose = process.argv.includes('--verbose');
   const err = error as Error & { exitCode?: number };
-  const message = verbose && !(error instanceof CliError) ? (err?.stack ?? String(error)) : (err?.message ?? String(error));
+  const message =
+    verbose && !(error instanceof CliError) ? (err?.stack ?? String(error)) : (err?.message ?? String(error));
   process.stderr.write(`qiniu-ufop: ${message}\n`);
   process.exitCode = typeof err?.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1;
 }

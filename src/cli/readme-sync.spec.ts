@@ -47,12 +47,18 @@ describe('README.md and README.zh-CN.md stay in step with .env.example and the C
 
   it('finds what it checks (so an empty list cannot pass by accident)', () => {
     expect(variables).toEqual(expect.arrayContaining(['PORT', 'REDIS_URL', 'UFOP_PLAYGROUND']));
-    expect(cli.map((entry) => entry.command)).toEqual(expect.arrayContaining(['createproject', 'process', 'deploy', 'doctor']));
-    expect(cli.find((entry) => entry.command === 'doctor')?.options.map((flag) => flag.long)).toEqual(['--deploy', '--no-build']);
+    expect(cli.map((entry) => entry.command)).toEqual(
+      expect.arrayContaining(['createproject', 'process', 'deploy', 'doctor']),
+    );
+    expect(cli.find((entry) => entry.command === 'doctor')?.options.map((flag) => flag.long)).toEqual([
+      '--deploy',
+      '--no-build',
+    ]);
   });
 
   it.each(READMES)('%s names every variable, command and option', (readme) => {
-    if (!existsSync(join(ROOT, readme))) throw new Error(`${readme} does not exist: it must document the whole CLI and configuration`);
+    if (!existsSync(join(ROOT, readme)))
+      throw new Error(`${readme} does not exist: it must document the whole CLI and configuration`);
     const text = readFileSync(join(ROOT, readme), 'utf8');
     const missing: string[] = [];
     for (const name of variables) {
@@ -60,15 +66,20 @@ describe('README.md and README.zh-CN.md stay in step with .env.example and the C
     }
     for (const { command, options } of cli) {
       // A command is documented where it appears as code: `doctor`, `doctor [--deploy]`, `qiniu-ufop doctor ...`.
-      if (!new RegExp(`\`(qiniu-ufop |npx qiniu-ufop )?${escape(command)}[\` ]`).test(text)) missing.push(`command ${command}`);
+      if (!new RegExp(`\`(qiniu-ufop |npx qiniu-ufop )?${escape(command)}[\` ]`).test(text))
+        missing.push(`command ${command}`);
       // An option counts as documented under its long or its short name (`-o out` in a usage line).
       for (const { long, short } of options) {
-        const named = [long, short].filter(Boolean).some((flag) => new RegExp(`(^|[\\s\\[\`(|])${escape(flag!)}(?![\\w-])`, 'm').test(text));
+        const named = [long, short]
+          .filter(Boolean)
+          .some((flag) => new RegExp(`(^|[\\s\\[\`(|])${escape(flag!)}(?![\\w-])`, 'm').test(text));
         if (!named) missing.push(`option ${[short, long].filter(Boolean).join(', ')} of ${command}`);
       }
     }
     if (missing.length) {
-      throw new Error(`${readme} does not mention:\n  - ${missing.join('\n  - ')}\nDocument each in ${readme} (the configuration table or the command line section).`);
+      throw new Error(
+        `${readme} does not mention:\n  - ${missing.join('\n  - ')}\nDocument each in ${readme} (the configuration table or the command line section).`,
+      );
     }
   });
 });
@@ -84,7 +95,9 @@ function ufopInputMembers(): string[] {
     if (!ts.isClassDeclaration(node) || node.name?.text !== 'UfopInput') return;
     for (const member of node.members) {
       const modifiers = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
-      const hidden = modifiers.some((m) => [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(m.kind));
+      const hidden = modifiers.some((m) =>
+        [ts.SyntaxKind.PrivateKeyword, ts.SyntaxKind.ProtectedKeyword, ts.SyntaxKind.StaticKeyword].includes(m.kind),
+      );
       if (!hidden && member.name && ts.isIdentifier(member.name)) members.push(member.name.text);
     }
   });
@@ -99,7 +112,10 @@ describe('the READMEs list every public member of UfopInput', () => {
   it.each(READMES)('%s has each in its UfopInput table', (readme) => {
     const text = readFileSync(join(ROOT, readme), 'utf8');
     // The table rows name members as code in the first cell: `body`, `await bytes()`, `size`, `onDisk`.
-    const rows = text.split('\n').filter((line) => /^\s*\| `/.test(line)).map((line) => line.split('|')[1]);
+    const rows = text
+      .split('\n')
+      .filter((line) => /^\s*\| `/.test(line))
+      .map((line) => line.split('|')[1]);
     const listed = new Set(rows.flatMap((cell) => [...cell.matchAll(/`(?:await )?(\w+)/g)].map((match) => match[1])));
     expect(ufopInputMembers().filter((member) => !listed.has(member))).toEqual([]);
   });

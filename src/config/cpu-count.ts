@@ -35,7 +35,9 @@ export function defaultConcurrency(cpus: number, processes = 1): number {
 }
 
 /** The CPU quota of this cgroup (v2 `cpu.max`, else v1 `cfs_quota/cfs_period`), or undefined when unlimited. */
-export function cgroupCpuQuota(read: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | undefined {
+export function cgroupCpuQuota(
+  read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): number | undefined {
   try {
     const [quota, period] = read('/sys/fs/cgroup/cpu.max').trim().split(/\s+/);
     if (quota !== 'max' && Number(period) > 0) return Number(quota) / Number(period);

@@ -19,7 +19,10 @@ describe('resolveUfopOptions', () => {
 
   it('derives the byte budgets from the instance: a quarter of its memory and half the free disk, per process', () => {
     const GiB = 1024 ** 3;
-    const probe = { memoryBytes: (env: Record<string, string | undefined>) => (env.FLAVOR === 'C1M1' ? GiB : 8 * GiB), freeDiskBytes: () => 40 * GiB };
+    const probe = {
+      memoryBytes: (env: Record<string, string | undefined>) => (env.FLAVOR === 'C1M1' ? GiB : 8 * GiB),
+      freeDiskBytes: () => 40 * GiB,
+    };
     expect(resolveUfopOptions({}, { FLAVOR: 'C1M1' }, probe)).toMatchObject({
       maxInflightBytes: GiB / 4,
       maxDiskBytes: 20 * GiB,
@@ -31,9 +34,17 @@ describe('resolveUfopOptions', () => {
       maxConnections: 1024,
     });
     // runserver tells each of its processes how many share the instance.
-    expect(resolveUfopOptions({}, { UFOP_PROCESSES: '4' }, probe)).toMatchObject({ maxInflightBytes: GiB / 2, maxDiskBytes: 5 * GiB });
-    expect(resolveUfopOptions({}, { UFOP_MAX_INFLIGHT_BYTES: '1000', UFOP_MAX_DISK_BYTES: '2000', UFOP_SPILL_BYTES: '0' }, probe))
-      .toMatchObject({ maxInflightBytes: 1000, maxDiskBytes: 2000, spillBytes: 0 });
+    expect(resolveUfopOptions({}, { UFOP_PROCESSES: '4' }, probe)).toMatchObject({
+      maxInflightBytes: GiB / 2,
+      maxDiskBytes: 5 * GiB,
+    });
+    expect(
+      resolveUfopOptions(
+        {},
+        { UFOP_MAX_INFLIGHT_BYTES: '1000', UFOP_MAX_DISK_BYTES: '2000', UFOP_SPILL_BYTES: '0' },
+        probe,
+      ),
+    ).toMatchObject({ maxInflightBytes: 1000, maxDiskBytes: 2000, spillBytes: 0 });
     expect(() => resolveUfopOptions({}, { UFOP_MAX_INFLIGHT_BYTES: '1e9' }, probe)).toThrow(/UFOP_MAX_INFLIGHT_BYTES/);
   });
 
@@ -72,7 +83,10 @@ describe('resolveUfopOptions', () => {
       concurrency: 7,
       maxWaiting: 0,
     });
-    expect(resolveUfopOptions({ maxBodyBytes: 99, ufopName: 'x' }, env)).toMatchObject({ maxBodyBytes: 99, ufopName: 'x' });
+    expect(resolveUfopOptions({ maxBodyBytes: 99, ufopName: 'x' }, env)).toMatchObject({
+      maxBodyBytes: 99,
+      ufopName: 'x',
+    });
   });
 
   describe('playground (UFOP_PLAYGROUND)', () => {
@@ -127,7 +141,9 @@ describe('resolveUfopOptions', () => {
       expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000' }).queueStalledCheckMs).toBe(1500);
       expect(resolveUfopOptions({ queueLockMs: 1001 }, {}).queueStalledCheckMs).toBe(500);
       expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '1' }).queueStalledCheckMs).toBe(1);
-      expect(resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000', UFOP_QUEUE_STALLED_CHECK_MS: '9000' }).queueStalledCheckMs).toBe(9000);
+      expect(
+        resolveUfopOptions({}, { UFOP_QUEUE_LOCK_MS: '3000', UFOP_QUEUE_STALLED_CHECK_MS: '9000' }).queueStalledCheckMs,
+      ).toBe(9000);
     });
 
     it('size concurrency from UFOP_CONCURRENCY, else two per CPU (CPU_COUNT, else FLAVOR) shared by UFOP_PROCESSES', () => {
@@ -216,7 +232,9 @@ describe('resolveUfopOptions', () => {
       expect(() => resolveUfopOptions({}, { UFOP_LOG_FILES: '0' })).toThrow(/UFOP_LOG_FILES/);
       expect(() => resolveUfopOptions({}, { UFOP_METRICS_PORT: '70000' })).toThrow(/UFOP_METRICS_PORT/);
       expect(() => resolveUfopOptions({}, { UFOP_ADMIN_TOKEN: 'short' })).toThrow(/UFOP_ADMIN_TOKEN is too short/);
-      expect(() => resolveUfopOptions({}, { UFOP_ADMIN_TOKEN: 'has/slash/'.repeat(3) })).toThrow(/UFOP_ADMIN_TOKEN may hold only/);
+      expect(() => resolveUfopOptions({}, { UFOP_ADMIN_TOKEN: 'has/slash/'.repeat(3) })).toThrow(
+        /UFOP_ADMIN_TOKEN may hold only/,
+      );
     });
 
     it('refuse a dashboard without basic-auth credentials', () => {

@@ -73,7 +73,9 @@ export function resolveUfopOptions(
   const redisUrl = explicit.redisUrl ?? nonEmpty(env('REDIS_URL'));
   const redisSentinels = explicit.redisSentinels ?? listVar(env('REDIS_SENTINELS'));
   if (redisUrl && redisSentinels.length > 0) {
-    throw new UfopStartupError('Set REDIS_URL or REDIS_SENTINELS, not both: with Sentinel the master\'s address comes from the sentinels');
+    throw new UfopStartupError(
+      "Set REDIS_URL or REDIS_SENTINELS, not both: with Sentinel the master's address comes from the sentinels",
+    );
   }
   const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   // Budgets are per process: runserver and runworker tell each process how many of them share the instance.
@@ -103,13 +105,16 @@ export function resolveUfopOptions(
     maxWaiting: explicit.maxWaiting ?? intVar(env, 'UFOP_MAX_WAITING', 0) ?? DEFAULT_MAX_WAITING,
     queueName: explicit.queueName ?? nonEmpty(env('UFOP_QUEUE_NAME')) ?? DEFAULT_QUEUE_NAME,
     queuePrefix: explicit.queuePrefix ?? nonEmpty(env('UFOP_QUEUE_PREFIX')) ?? DEFAULT_QUEUE_PREFIX,
-    keepCompletedJobs: explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,
+    keepCompletedJobs:
+      explicit.keepCompletedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_COMPLETED', 0) ?? DEFAULT_KEEP_COMPLETED_JOBS,
     keepFailedJobs: explicit.keepFailedJobs ?? intVar(env, 'UFOP_QUEUE_KEEP_FAILED', 0) ?? DEFAULT_KEEP_FAILED_JOBS,
     queueLockMs,
     queueStalledCheckMs:
       explicit.queueStalledCheckMs ?? intVar(env, 'UFOP_QUEUE_STALLED_CHECK_MS') ?? defaultStalledCheckMs(queueLockMs),
     redisConnectTimeoutMs:
-      explicit.redisConnectTimeoutMs ?? intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ?? DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+      explicit.redisConnectTimeoutMs ??
+      intVar(env, 'UFOP_REDIS_CONNECT_TIMEOUT_MS') ??
+      DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
     metricsPort: explicit.metricsPort ?? intVar(env, 'UFOP_METRICS_PORT', 0),
     adminToken: explicit.adminToken ?? nonEmpty(env('UFOP_ADMIN_TOKEN')),
     dashboardPort: explicit.dashboardPort ?? intVar(env, 'UFOP_DASHBOARD_PORT', 0),
@@ -128,7 +133,10 @@ export function resolveUfopOptions(
     maxDiskBytes:
       explicit.maxDiskBytes ??
       intVar(env, 'UFOP_MAX_DISK_BYTES') ??
-      Math.max(MIN_DEFAULT_DISK_BYTES, Math.floor(((probe.freeDiskBytes(tmpDir) ?? 0) * DEFAULT_DISK_SHARE) / processes)),
+      Math.max(
+        MIN_DEFAULT_DISK_BYTES,
+        Math.floor(((probe.freeDiskBytes(tmpDir) ?? 0) * DEFAULT_DISK_SHARE) / processes),
+      ),
     headersTimeoutMs: explicit.headersTimeoutMs ?? intVar(env, 'UFOP_HEADERS_TIMEOUT_MS') ?? DEFAULT_HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: explicit.bodyTimeoutMs ?? intVar(env, 'UFOP_BODY_TIMEOUT_MS') ?? DEFAULT_BODY_TIMEOUT_MS,
     keepAliveTimeoutMs:
@@ -139,18 +147,29 @@ export function resolveUfopOptions(
     maxQueued: explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED'),
     playground: explicit.playground ?? boolVar(env, 'UFOP_PLAYGROUND') ?? defaultPlayground(env),
   };
-  for (const [name, port] of [['port', options.port], ['UFOP_METRICS_PORT', options.metricsPort], ['UFOP_DASHBOARD_PORT', options.dashboardPort]] as const) {
-    if (port !== undefined && (port < 0 || port > 65535)) throw new UfopStartupError(`Invalid ${name} ${port}: expected 0..65535`);
+  for (const [name, port] of [
+    ['port', options.port],
+    ['UFOP_METRICS_PORT', options.metricsPort],
+    ['UFOP_DASHBOARD_PORT', options.dashboardPort],
+  ] as const) {
+    if (port !== undefined && (port < 0 || port > 65535))
+      throw new UfopStartupError(`Invalid ${name} ${port}: expected 0..65535`);
   }
   if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
     // It travels in fop URLs and guards the logs: a short one is guessable.
-    throw new UfopStartupError(`UFOP_ADMIN_TOKEN is too short: use at least ${MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 16)`);
+    throw new UfopStartupError(
+      `UFOP_ADMIN_TOKEN is too short: use at least ${MIN_ADMIN_TOKEN_LENGTH} characters (openssl rand -hex 16)`,
+    );
   }
   if (options.adminToken !== undefined && !/^[A-Za-z0-9_.~-]+$/.test(options.adminToken)) {
-    throw new UfopStartupError('UFOP_ADMIN_TOKEN may hold only letters, digits and _ . ~ - (it is one segment of a cmd)');
+    throw new UfopStartupError(
+      'UFOP_ADMIN_TOKEN may hold only letters, digits and _ . ~ - (it is one segment of a cmd)',
+    );
   }
   if (options.dashboardPort !== undefined && (!options.dashboardUser || !options.dashboardPassword)) {
-    throw new UfopStartupError('UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not: the dashboard never runs without basic auth');
+    throw new UfopStartupError(
+      'UFOP_DASHBOARD_PORT is set but UFOP_DASHBOARD_USER or UFOP_DASHBOARD_PASSWORD is not: the dashboard never runs without basic auth',
+    );
   }
   return options;
 }
@@ -165,7 +184,9 @@ export function resolveMode(source: EnvSource = process.env): UfopMode {
 }
 
 function modeFrom(env: Env, redisUrl: string | undefined, redisSentinels: string[]): UfopMode {
-  return oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl || redisSentinels.length ? 'queue' : 'inline');
+  return (
+    oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl || redisSentinels.length ? 'queue' : 'inline')
+  );
 }
 
 export type UfopLogOptions = Pick<UfopOptions, 'logFormat' | 'logLevel' | 'logDir' | 'logMaxBytes' | 'logFiles'>;

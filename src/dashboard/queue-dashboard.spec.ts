@@ -8,7 +8,9 @@ describe('queue dashboard', () => {
       'UFOP_DASHBOARD_PORT is set but @bull-board/not-installed cannot be loaded: the queue dashboard is an optional peer ' +
         'dependency. Install it in the project (npm install @bull-board/api @bull-board/express) or unset UFOP_DASHBOARD_PORT.',
     );
-    expect(loadOptionalPeer<{ createBullBoard: unknown }>('@bull-board/api').createBullBoard).toEqual(expect.any(Function));
+    expect(loadOptionalPeer<{ createBullBoard: unknown }>('@bull-board/api').createBullBoard).toEqual(
+      expect.any(Function),
+    );
   });
 
   it('checks basic auth', () => {

@@ -31,7 +31,10 @@ export class UfopQueueDashboard implements OnApplicationBootstrap, OnApplication
     const board = boardHandler(this.queue);
     this.server = createServer((req, res) => {
       if (!hasBasicAuth(req, user!, password!)) {
-        res.writeHead(401, { 'www-authenticate': 'Basic realm="ufop queue", charset="UTF-8"', 'content-type': 'text/plain' });
+        res.writeHead(401, {
+          'www-authenticate': 'Basic realm="ufop queue", charset="UTF-8"',
+          'content-type': 'text/plain',
+        });
         res.end('authentication required\n');
         return;
       }

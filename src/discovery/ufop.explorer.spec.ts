@@ -50,7 +50,9 @@ class Probe implements UfopHealthCheck {
  */
 describe('UfopExplorer finds handlers on every kind of provider', () => {
   const run = async (providers: unknown[], command: string) => {
-    const ufop = await createUfopTestApp({ providers: [{ provide: GREETING, useValue: 'hello' }, ...(providers as never[])] });
+    const ufop = await createUfopTestApp({
+      providers: [{ provide: GREETING, useValue: 'hello' }, ...(providers as never[])],
+    });
     try {
       return await ufop.run(command);
     } finally {
@@ -63,7 +65,11 @@ describe('UfopExplorer finds handlers on every kind of provider', () => {
   });
 
   it('a factory provider, with its injected dependencies', async () => {
-    const factory = { provide: 'greeter', useFactory: (greeting: string) => new GreetHandler(`${greeting} (factory)`), inject: [GREETING] };
+    const factory = {
+      provide: 'greeter',
+      useFactory: (greeting: string) => new GreetHandler(`${greeting} (factory)`),
+      inject: [GREETING],
+    };
     const response = await run([factory], 'greet/qiniu');
 
     expect(response.status).toBe(200);
@@ -93,7 +99,9 @@ describe('UfopExplorer finds handlers on every kind of provider', () => {
   });
 
   it('names a handler by the class of the instance, not by the token or the factory', async () => {
-    const ufop = await createUfopTestApp({ providers: [{ provide: 'greeter', useFactory: () => new GreetHandler('x') }] });
+    const ufop = await createUfopTestApp({
+      providers: [{ provide: 'greeter', useFactory: () => new GreetHandler('x') }],
+    });
     try {
       const handlers = ufop.app.get(UfopRouteRegistry, { strict: false }).all();
       expect(handlers.map((handler) => handler.id)).toEqual(['GreetHandler.greet']);

@@ -32,8 +32,11 @@ export class UfopExplorer implements OnModuleInit {
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
       if (wrapper.isAlias) continue;
-      const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as Partial<UfopHealthCheck> | undefined) : undefined;
-      if (instance && typeof instance.onUfopHealthCheck === 'function') this.healthChecks.push(instance as UfopHealthCheck);
+      const instance = wrapper.isDependencyTreeStatic()
+        ? (wrapper.instance as Partial<UfopHealthCheck> | undefined)
+        : undefined;
+      if (instance && typeof instance.onUfopHealthCheck === 'function')
+        this.healthChecks.push(instance as UfopHealthCheck);
       const prototype = handlerPrototype(wrapper);
       if (!prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {

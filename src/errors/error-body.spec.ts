@@ -4,13 +4,24 @@ import { UfopError, UfopTimeoutError } from './ufop.errors';
 
 describe('toErrorBody', () => {
   it('keeps the status and message of a UfopError', () => {
-    expect(toErrorBody(new UfopTimeoutError('too slow'))).toEqual({ status: 504, message: 'too slow', unexpected: false });
-    expect(toErrorBody(new UfopError(422, 'odd input'))).toEqual({ status: 422, message: 'odd input', unexpected: false });
+    expect(toErrorBody(new UfopTimeoutError('too slow'))).toEqual({
+      status: 504,
+      message: 'too slow',
+      unexpected: false,
+    });
+    expect(toErrorBody(new UfopError(422, 'odd input'))).toEqual({
+      status: 422,
+      message: 'odd input',
+      unexpected: false,
+    });
   });
 
   it('reads the message of Nest exceptions, including validation message lists', () => {
     expect(toErrorBody(new NotFoundException('gone'))).toEqual({ status: 404, message: 'gone', unexpected: false });
-    expect(toErrorBody(new BadRequestException(['a is bad', 'b is bad']))).toMatchObject({ status: 400, message: 'a is bad; b is bad' });
+    expect(toErrorBody(new BadRequestException(['a is bad', 'b is bad']))).toMatchObject({
+      status: 400,
+      message: 'a is bad; b is bad',
+    });
     expect(toErrorBody(new HttpException('plain', 409))).toMatchObject({ status: 409, message: 'plain' });
   });
 

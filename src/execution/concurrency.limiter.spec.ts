@@ -16,7 +16,13 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(2, 10);
     const gates = [gate(), gate(), gate(), gate()];
     const started: number[] = [];
-    const calls = gates.map((g, i) => limiter.run(async () => { started.push(i); await g.opened; return i; }));
+    const calls = gates.map((g, i) =>
+      limiter.run(async () => {
+        started.push(i);
+        await g.opened;
+        return i;
+      }),
+    );
     await tick();
     expect(started).toEqual([0, 1]);
     expect([limiter.active, limiter.queued]).toEqual([2, 2]);
@@ -37,7 +43,10 @@ describe('ConcurrencyLimiter', () => {
     const g = gate();
     const first = limiter.run(() => g.opened);
     const second = limiter.run(async () => 'second');
-    await expect(limiter.run(async () => 'third')).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/too busy: 1 handlers running and 1 requests waiting/) });
+    await expect(limiter.run(async () => 'third')).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/too busy: 1 handlers running and 1 requests waiting/),
+    });
     g.open();
     await first;
     expect(await second).toBe('second');
@@ -49,8 +58,17 @@ describe('ConcurrencyLimiter', () => {
     let gaveUp = false;
     const ran: string[] = [];
     const first = limiter.run(() => g.opened);
-    const abandoned = limiter.run(async () => { ran.push('abandoned'); }, () => gaveUp).catch((error: Error) => error.message);
-    const third = limiter.run(async () => { ran.push('third'); });
+    const abandoned = limiter
+      .run(
+        async () => {
+          ran.push('abandoned');
+        },
+        () => gaveUp,
+      )
+      .catch((error: Error) => error.message);
+    const third = limiter.run(async () => {
+      ran.push('third');
+    });
     gaveUp = true;
     g.open();
     await first;
@@ -73,14 +91,21 @@ describe('ConcurrencyLimiter', () => {
     g.open();
     await first;
     expect(await second).toBe('second');
-    reading.forEach((place) => { place.release(); place.release(); });
+    reading.forEach((place) => {
+      place.release();
+      place.release();
+    });
     expect([limiter.active, limiter.queued]).toEqual([0, 0]);
     expect(() => limiter.admit().release()).not.toThrow();
   });
 
   it('frees the slot when a call fails', async () => {
     const limiter = new ConcurrencyLimiter(1, 1);
-    await expect(limiter.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      limiter.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await limiter.run(async () => 'next')).toBe('next');
   });
 

@@ -35,7 +35,7 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
   const executor = app.get<UfopExecutor>(UFOP_EXECUTOR, { strict: false });
   try {
     const { handler, params, args } = await dispatcher.route(request.command);
-    const body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body ?? Buffer.alloc(0);
+    const body = typeof request.body === 'string' ? Buffer.from(request.body) : (request.body ?? Buffer.alloc(0));
     const input = new UfopInput({
       body,
       contentType: request.contentType,
@@ -44,7 +44,12 @@ export async function runUfopCommand(app: INestApplicationContext, request: Ufop
     });
     const response = await executor.execute({ handlerId: handler.id, params, args, input });
     const bytes = Buffer.isBuffer(response.body) ? response.body : await buffer(response.body);
-    return { status: response.status, headers: response.headers, contentType: response.headers['content-type'], body: bytes };
+    return {
+      status: response.status,
+      headers: response.headers,
+      contentType: response.headers['content-type'],
+      body: bytes,
+    };
   } catch (error) {
     const { status, message, unexpected } = toErrorBody(error);
     if (unexpected) new Logger('Ufop').error(`${request.command} failed`, (error as Error)?.stack ?? String(error));

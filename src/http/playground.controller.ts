@@ -37,7 +37,11 @@ export class PlaygroundController {
   @Header('cache-control', 'no-store')
   routes(@Req() req: Request): PlaygroundData {
     this.requireEnabled(req);
-    return { ufopName: this.options.ufopName ?? null, mode: this.options.mode, routes: describeRoutes(this.registry.all()) };
+    return {
+      ufopName: this.options.ufopName ?? null,
+      mode: this.options.mode,
+      routes: describeRoutes(this.registry.all()),
+    };
   }
 
   private requireEnabled(req: Request): void {

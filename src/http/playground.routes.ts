@@ -29,7 +29,8 @@ export function describeRoutes(handlers: readonly UfopHandlerDefinition[]): Play
     const path = typeof pattern === 'string' ? pathArgs(pattern) : regexpArgs(pattern);
     const args: PlaygroundArg[] = path.map((arg) => ({ ...arg, rules: rules.get(arg.name)?.rules ?? [] }));
     for (const [name, declared] of rules) {
-      if (!args.some((arg) => arg.name === name)) args.push({ name, optional: declared.optional, in: 'pair', rules: declared.rules });
+      if (!args.some((arg) => arg.name === name))
+        args.push({ name, optional: declared.optional, in: 'pair', rules: declared.rules });
     }
     return {
       pattern: typeof pattern === 'string' ? pattern : String(pattern),
@@ -43,11 +44,19 @@ export function describeRoutes(handlers: readonly UfopHandlerDefinition[]): Play
 function pathArgs(pattern: string): Array<Omit<PlaygroundArg, 'rules'>> {
   return parse(pattern.replace(/^\/+|\/+$/g, ''))
     .filter((token): token is Exclude<typeof token, string> => typeof token !== 'string')
-    .map((key) => ({ name: String(key.name), optional: key.modifier === '?' || key.modifier === '*', in: 'path' as const }));
+    .map((key) => ({
+      name: String(key.name),
+      optional: key.modifier === '?' || key.modifier === '*',
+      in: 'path' as const,
+    }));
 }
 
 function regexpArgs(pattern: RegExp): Array<Omit<PlaygroundArg, 'rules'>> {
-  return [...pattern.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((match) => ({ name: match[1], optional: false, in: 'path' as const }));
+  return [...pattern.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((match) => ({
+    name: match[1],
+    optional: false,
+    in: 'path' as const,
+  }));
 }
 
 /** `thumb/:width` → `thumb/`; `hello/:name?` → `hello/`; `json` → `json`. */
@@ -64,7 +73,10 @@ function argsRules(argsType?: Type<object>): Map<string, { optional: boolean; ru
   for (const meta of getMetadataStorage().getTargetValidationMetadatas(argsType, '', true, false)) {
     const entry = rules.get(meta.propertyName) ?? { optional: false, rules: [] };
     if (meta.type === 'conditionalValidation') entry.optional = true;
-    else if (meta.name) entry.rules.push([meta.name, ...(meta.constraints ?? []).filter((c) => c !== undefined && typeof c !== 'object')].join(' '));
+    else if (meta.name)
+      entry.rules.push(
+        [meta.name, ...(meta.constraints ?? []).filter((c) => c !== undefined && typeof c !== 'object')].join(' '),
+      );
     rules.set(meta.propertyName, entry);
   }
   // Decorators run bottom-up: back to the order they are written in.

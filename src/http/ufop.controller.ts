@@ -100,7 +100,12 @@ export class UfopController {
     try {
       const signal = requestSignal(res);
       const loaded = url
-        ? await this.fetcher.fetch(url, (declared) => new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }), signal())
+        ? await this.fetcher.fetch(
+            url,
+            (declared) =>
+              new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }),
+            signal(),
+          )
         : { stored: await (source.readBody?.(admitted) ?? emptyInput()), contentType: source.contentType };
       const fetched = performance.now();
       ufopContext()?.inputDone(loaded.stored.size);
@@ -115,7 +120,13 @@ export class UfopController {
         signal,
         temp: admitted.temp,
       });
-      const response = await this.executor.execute({ handlerId: handler.id, params, args, input, place: admitted.place });
+      const response = await this.executor.execute({
+        handlerId: handler.id,
+        params,
+        args,
+        input,
+        place: admitted.place,
+      });
       const processed = performance.now();
       ufopContext()?.mark('process');
       const timing = `input;dur=${(fetched - started).toFixed(1)}, process;dur=${(processed - fetched).toFixed(1)}`;

@@ -4,9 +4,27 @@ import { AddressRefusedError, createGuardedLookup } from './guarded-lookup';
 
 describe('classifyAddress', () => {
   it.each([
-    '127.0.0.1', '127.1.2.3', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.100.100.200',
-    '0.0.0.0', '100.64.0.1', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd00::1', 'fd00:ec2::254',
-    '::ffff:127.0.0.1', '::ffff:10.0.0.1', '[::1]', 'fe80::1%eth0', 'not-an-ip',
+    '127.0.0.1',
+    '127.1.2.3',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.100.100.200',
+    '0.0.0.0',
+    '100.64.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fe80::1',
+    'fd00::1',
+    'fd00:ec2::254',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '[::1]',
+    'fe80::1%eth0',
+    'not-an-ip',
   ])('refuses %s', (address) => {
     expect(classifyAddress(address).allowed).toBe(false);
   });
@@ -16,7 +34,10 @@ describe('classifyAddress', () => {
   });
 
   it('says why', () => {
-    expect(classifyAddress('169.254.169.254')).toEqual({ allowed: false, reason: '169.254.169.254 is a linkLocal address' });
+    expect(classifyAddress('169.254.169.254')).toEqual({
+      allowed: false,
+      reason: '169.254.169.254 is a linkLocal address',
+    });
   });
 });
 
@@ -37,15 +58,24 @@ describe('hostAllowed', () => {
 
 describe('createGuardedLookup', () => {
   const fakeResolver = (addresses: LookupAddress[]) =>
-    ((_host: string, _options: unknown, callback: (e: Error | null, a: LookupAddress[]) => void) => callback(null, addresses)) as never;
+    ((_host: string, _options: unknown, callback: (e: Error | null, a: LookupAddress[]) => void) =>
+      callback(null, addresses)) as never;
 
   const lookup = (addresses: LookupAddress[], all: boolean) =>
     new Promise<{ error: Error | null; result: unknown }>((resolve) =>
-      createGuardedLookup(fakeResolver(addresses))('source.test', { all }, (error, result) => resolve({ error, result })),
+      createGuardedLookup(fakeResolver(addresses))('source.test', { all }, (error, result) =>
+        resolve({ error, result }),
+      ),
     );
 
   it('refuses a name that resolves to any forbidden address', async () => {
-    const { error } = await lookup([{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.1', family: 4 }], true);
+    const { error } = await lookup(
+      [
+        { address: '8.8.8.8', family: 4 },
+        { address: '10.0.0.1', family: 4 },
+      ],
+      true,
+    );
     expect(error).toBeInstanceOf(AddressRefusedError);
     expect(error?.message).toMatch(/source host source.test refused: 10.0.0.1 is a private address/);
   });

@@ -44,7 +44,8 @@ export function classifyAddress(address: string): AddressVerdict {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
   const normalized = parsed.toString();
-  if (METADATA_ADDRESSES.has(normalized)) return { allowed: false, reason: `${normalized} is a cloud metadata address` };
+  if (METADATA_ADDRESSES.has(normalized))
+    return { allowed: false, reason: `${normalized} is a cloud metadata address` };
   const range = parsed.range();
   if (REFUSED_RANGES.has(range)) return { allowed: false, reason: `${normalized} is a ${range} address` };
   return { allowed: true };

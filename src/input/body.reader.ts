@@ -36,7 +36,10 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
   sendContinueIfExpected(req);
   return new Promise<StoredInput>((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => fail(new UfopRequestTimeoutError(bodyTimeoutMessage(options.timeoutMs))), options.timeoutMs);
+    const timer = setTimeout(
+      () => fail(new UfopRequestTimeoutError(bodyTimeoutMessage(options.timeoutMs))),
+      options.timeoutMs,
+    );
 
     const cleanup = () => {
       done = true;

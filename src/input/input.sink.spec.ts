@@ -12,7 +12,13 @@ describe('InputSink', () => {
   let disk: ByteBudget;
   let temp: RequestTempFiles;
   const sink = (options: Partial<InputSinkOptions> = {}) =>
-    new InputSink({ maxBytes: 100, spillBytes: 10, reservation: new InputReservation({ memory, disk }), temp, ...options });
+    new InputSink({
+      maxBytes: 100,
+      spillBytes: 10,
+      reservation: new InputReservation({ memory, disk }),
+      temp,
+      ...options,
+    });
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ufop-sink-'));

@@ -7,7 +7,8 @@ import { RequestTempFiles } from '../resources/temp-files';
 export const tooLargeMessage = (maxBytes: number) => `input is larger than the limit of ${maxBytes} bytes`;
 
 /** An input once received: bytes in memory, or a temp file. */
-export type StoredInput = { buffer: Buffer; size: number; path?: undefined } | { path: string; size: number; buffer?: undefined };
+export type StoredInput =
+  { buffer: Buffer; size: number; path?: undefined } | { path: string; size: number; buffer?: undefined };
 
 export interface InputSinkOptions {
   maxBytes: number;
@@ -45,7 +46,8 @@ export class InputSink {
 
   constructor(private readonly options: InputSinkOptions) {
     const { declared, spillBytes } = options;
-    if (declared !== undefined && declared > options.maxBytes) throw new UfopPayloadTooLargeError(tooLargeMessage(options.maxBytes));
+    if (declared !== undefined && declared > options.maxBytes)
+      throw new UfopPayloadTooLargeError(tooLargeMessage(options.maxBytes));
     if (declared !== undefined && declared <= spillBytes) this.target = Buffer.allocUnsafe(declared);
     // A declared size past spillBytes goes to disk from the first byte: no point holding the start in memory.
     if (declared !== undefined && declared > spillBytes) this.spilled = true;
@@ -60,7 +62,8 @@ export class InputSink {
     const total = this.received + chunk.length;
     const { maxBytes, declared, spillBytes, reservation } = this.options;
     if (total > maxBytes) throw new UfopPayloadTooLargeError(tooLargeMessage(maxBytes));
-    if (declared !== undefined && total > declared) throw new UfopBadRequestError('request body is longer than its Content-Length');
+    if (declared !== undefined && total > declared)
+      throw new UfopBadRequestError('request body is longer than its Content-Length');
     const inMemory = !this.spilled && total <= spillBytes;
     if (this.options.countAllAsMemory || inMemory) reservation.ensure('memory', total);
     if (inMemory) {

@@ -108,7 +108,11 @@ export class SourceFetcher implements OnModuleDestroy {
     }
   }
 
-  private async receive(body: Dispatcher.ResponseData['body'], makeSink: SinkFactory, declared?: number): Promise<StoredInput> {
+  private async receive(
+    body: Dispatcher.ResponseData['body'],
+    makeSink: SinkFactory,
+    declared?: number,
+  ): Promise<StoredInput> {
     let sink: InputSink | undefined;
     try {
       // A source whose Content-Length does not fit the budgets is refused before its body is read.
@@ -152,8 +156,11 @@ export class SourceFetcher implements OnModuleDestroy {
     if (deadline.aborted || findCause(error, (e) => /Timeout/i.test((e as { code?: string }).code ?? ''))) {
       return new UfopTimeoutError(`source download timed out after ${this.options.fetchTimeoutMs} ms`);
     }
-    const code = findCause(error, (e) => typeof (e as { code?: unknown }).code === 'string') as { code?: string } | undefined;
-    return new UfopBadGatewayError(`source download failed: ${code?.code ?? (error as Error)?.message ?? 'unknown error'}`);
+    const code = findCause(error, (e) => typeof (e as { code?: unknown }).code === 'string') as
+      { code?: string } | undefined;
+    return new UfopBadGatewayError(
+      `source download failed: ${code?.code ?? (error as Error)?.message ?? 'unknown error'}`,
+    );
   }
 }
 

@@ -50,8 +50,18 @@ describe('UfopLogger', () => {
     runInContext(new UfopRequestContext('req-1'), () => logger.log('inside', 'Ctx'));
     logger.error('bad', 'Error: bad\n    at y', 'Ctx');
     logger.closeFile();
-    const lines = readFileSync(join(dir, 'server', 'server.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines[0]).toEqual({ time: expect.stringMatching(/Z$/), level: 'log', pid: process.pid, context: 'Ctx', reqid: 'req-1', message: 'inside' });
+    const lines = readFileSync(join(dir, 'server', 'server.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({
+      time: expect.stringMatching(/Z$/),
+      level: 'log',
+      pid: process.pid,
+      context: 'Ctx',
+      reqid: 'req-1',
+      message: 'inside',
+    });
     expect(lines[1]).toMatchObject({ level: 'error', message: 'bad', stack: 'Error: bad\n    at y' });
     expect(lines[1]).not.toHaveProperty('reqid');
   });

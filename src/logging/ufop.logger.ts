@@ -78,9 +78,18 @@ export class UfopLogger extends ConsoleLogger {
     let plainText = '';
     let consoleText = '';
     for (const message of messages) {
-      const record: LogRecord = { time: new Date(), level: logLevel, pid: process.pid, context, reqid, message: plain(message), stack };
+      const record: LogRecord = {
+        time: new Date(),
+        level: logLevel,
+        pid: process.pid,
+        context,
+        reqid,
+        message: plain(message),
+        stack,
+      };
       plainText += `${formatLogLine(record, this.format)}\n`;
-      if (this.colour) consoleText += `${formatLogLine(record, this.format, (level) => this.colorize(level, logLevel))}\n`;
+      if (this.colour)
+        consoleText += `${formatLogLine(record, this.format, (level) => this.colorize(level, logLevel))}\n`;
     }
     // The file first: whoever sees a line on the console can count on it being in the file too.
     try {

@@ -4,10 +4,17 @@ import { metricsSnapshot } from './metrics-snapshot';
 describe('metricsSnapshot', () => {
   it('turns exposition text into {name: [{labels, value}]}, ufop_ metrics only, histogram buckets left out', async () => {
     const registry = new Registry();
-    const counter = new Counter({ name: 'ufop_requests_total', help: 'h', labelNames: ['route', 'status'], registers: [registry] });
+    const counter = new Counter({
+      name: 'ufop_requests_total',
+      help: 'h',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    });
     counter.inc({ route: 'hello/:name?', status: '200' }, 3);
     counter.inc({ route: 'say "hi"\\', status: '404' });
-    new Histogram({ name: 'ufop_request_duration_seconds', help: 'h', buckets: [1], registers: [registry] }).observe(0.5);
+    new Histogram({ name: 'ufop_request_duration_seconds', help: 'h', buckets: [1], registers: [registry] }).observe(
+      0.5,
+    );
     new Counter({ name: 'other_total', help: 'h', registers: [registry] }).inc();
     expect(metricsSnapshot(await registry.metrics())).toEqual({
       ufop_requests_total: [

@@ -16,7 +16,8 @@ export async function listenForScrapes(port: number, scrape: Scrape, host?: stri
     }
     scrape().then(
       ({ contentType, text }) => res.writeHead(200, { 'content-type': contentType }).end(text),
-      (error: Error) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${error.message}\n`),
+      (error: Error) =>
+        res.writeHead(503, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${error.message}\n`),
     );
   });
   server.listen(port, host);

@@ -49,7 +49,7 @@ export class UfopMetrics {
     });
     this.duration = new Histogram({
       name: METRIC.duration,
-      help: 'Time from a request\'s arrival to the end of its response, in seconds',
+      help: "Time from a request's arrival to the end of its response, in seconds",
       buckets: DURATION_BUCKETS,
       registers,
     });
@@ -63,7 +63,7 @@ export class UfopMetrics {
     this.inProgress = new Gauge({ name: METRIC.inProgress, help: 'Requests being served now', registers });
     this.inputBytes = new Histogram({
       name: METRIC.inputBytes,
-      help: 'Size of each request\'s input (body or downloaded source), in bytes',
+      help: "Size of each request's input (body or downloaded source), in bytes",
       buckets: BYTE_BUCKETS,
       registers,
     });
@@ -85,7 +85,11 @@ export class UfopMetrics {
       });
     slotGauge(METRIC.slots, 'Handlers the processes may run at once', (s) => s.limit);
     slotGauge(METRIC.slotsBusy, 'Handlers running now', (s) => s.active);
-    slotGauge(METRIC.waiting, 'Requests admitted but not running a handler yet: reading their input or waiting for a slot (inline mode)', (s) => s.queued);
+    slotGauge(
+      METRIC.waiting,
+      'Requests admitted but not running a handler yet: reading their input or waiting for a slot (inline mode)',
+      (s) => s.queued,
+    );
     if (options.mode === 'queue' && queue) this.watchQueue(queue);
   }
 

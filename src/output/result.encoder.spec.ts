@@ -5,7 +5,11 @@ import { UfopResult } from './ufop-result';
 describe('encodeResult', () => {
   it('encodes a string as UTF-8 text', () => {
     const encoded = encodeResult('héllo');
-    expect(encoded).toEqual({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from('héllo') });
+    expect(encoded).toEqual({
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: Buffer.from('héllo'),
+    });
   });
 
   it('encodes a Buffer and a Uint8Array view as octet-stream, without copying past the view', () => {
@@ -34,7 +38,11 @@ describe('encodeResult', () => {
 
   it('applies a UfopResult status, type and headers over the body encoding', () => {
     const encoded = encodeResult(UfopResult.of(Buffer.from('x'), 'image/webp', 202).withHeader('X-A', '1'));
-    expect(encoded).toEqual({ status: 202, headers: { 'content-type': 'image/webp', 'x-a': '1' }, body: Buffer.from('x') });
+    expect(encoded).toEqual({
+      status: 202,
+      headers: { 'content-type': 'image/webp', 'x-a': '1' },
+      body: Buffer.from('x'),
+    });
     expect(encodeResult(UfopResult.of({ a: 1 })).headers['content-type']).toBe('application/json');
     expect(encodeResult(UfopResult.json([1], 201))).toMatchObject({ status: 201, body: Buffer.from('[1]') });
   });

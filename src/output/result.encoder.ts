@@ -26,7 +26,8 @@ function encodeBody(value: UfopResultBody): UfopResponse {
   if (value === undefined || value === null) return { status: 204, headers: {}, body: Buffer.alloc(0) };
   if (typeof value === 'string') return ok(TEXT_TYPE, Buffer.from(value, 'utf8'));
   if (Buffer.isBuffer(value)) return ok(BINARY_TYPE, value);
-  if (value instanceof Uint8Array) return ok(BINARY_TYPE, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  if (value instanceof Uint8Array)
+    return ok(BINARY_TYPE, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   // A stream over bytes in memory (`input.stream()` of a small input) is sent as the bytes themselves.
   if (value instanceof BufferStream && !value.readableDidRead) return ok(BINARY_TYPE, value.buffer);
   if (value instanceof Readable) {

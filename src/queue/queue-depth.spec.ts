@@ -60,7 +60,10 @@ describe('QueueDepth', () => {
     await depth.admit(); // reads 3 waiting in the background
     await settle();
     await depth.admit(); // 3 read + 1 added since the read began
-    await expect(depth.admit()).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/UFOP_MAX_QUEUED=5/) });
+    await expect(depth.admit()).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/UFOP_MAX_QUEUED=5/),
+    });
     expect(state.reads).toBe(1); // at most one read per 100 ms, whatever the request rate
   });
 
@@ -86,7 +89,9 @@ describe('QueueDepth', () => {
     await settle();
     await expect(depth.admit()).rejects.toMatchObject({
       status: 503,
-      message: expect.stringMatching(/31 jobs already waiting .*UFOP_MAX_QUEUED unset: 30, from the live workers' 30 slots, at least UFOP_MAX_WAITING=16/),
+      message: expect.stringMatching(
+        /31 jobs already waiting .*UFOP_MAX_QUEUED unset: 30, from the live workers' 30 slots, at least UFOP_MAX_WAITING=16/,
+      ),
     });
   });
 

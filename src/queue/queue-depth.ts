@@ -83,7 +83,9 @@ export class QueueDepth {
     this.reading = WorkerSlots.read(pipeline, this.workersKey)
       .exec()
       .then((replies) => {
-        const [[waitError, wait], [pausedError, paused], [slotsError, members]] = replies as Array<[Error | null, unknown]>;
+        const [[waitError, wait], [pausedError, paused], [slotsError, members]] = replies as Array<
+          [Error | null, unknown]
+        >;
         if (waitError || pausedError || slotsError) return;
         this.known = Number(wait) + Number(paused);
         this.liveSlots = WorkerSlots.total(members as string[]);

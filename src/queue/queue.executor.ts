@@ -18,7 +18,8 @@ import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
-export const REDIS_LOST_MESSAGE = 'the job queue became unavailable while this request was running: Redis connection lost';
+export const REDIS_LOST_MESSAGE =
+  'the job queue became unavailable while this request was running: Redis connection lost';
 const CLIENT_GONE_MESSAGE = 'the client went away';
 
 interface Pending {
@@ -132,12 +133,17 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     };
 
     // Registered before the job exists: its completed event may come back before `add` resolves.
-    const done = new Promise<UfopJobResult & { body?: string }>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
+    const done = new Promise<UfopJobResult & { body?: string }>((resolve, reject) =>
+      this.pending.set(jobId, { resolve, reject }),
+    );
     // It may settle (client gone, Redis lost) while `add` is still under way: handled below, never unhandled.
     done.catch(() => undefined);
     // Past the deadline the worker fails the job itself (running, or when it picks it up), so it is recorded as
     // failed with the same 504; the web tier only stops waiting.
-    const timer = setTimeout(() => this.abandon(jobId, new UfopTimeoutError(handlerTimeoutMessage(timeoutMs))), timeoutMs);
+    const timer = setTimeout(
+      () => this.abandon(jobId, new UfopTimeoutError(handlerTimeoutMessage(timeoutMs))),
+      timeoutMs,
+    );
     const onAbort = () => this.abandon(jobId, new UfopError(499, CLIENT_GONE_MESSAGE), true);
     input.signal.addEventListener('abort', onAbort, { once: true });
     let cleaned = false;
@@ -148,7 +154,9 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.queue.add(data, { jobId });
       } else {
         // One connection, so Redis runs the SET before the job can be seen by any worker.
-        const stored = inputBlob ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs) : undefined;
+        const stored = inputBlob
+          ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs)
+          : undefined;
         await Promise.all([stored, this.queue.add(data, { jobId })]);
       }
       const result = await done;
@@ -156,7 +164,9 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       if (result.size > this.options.spillBytes) {
         // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
         cleaned = true;
-        const body = this.blobStore().stream(this.keys.output(jobId), result.size, () => this.cleanUp(jobId, inputBlob));
+        const body = this.blobStore().stream(this.keys.output(jobId), result.size, () =>
+          this.cleanUp(jobId, inputBlob),
+        );
         return { status: result.status, headers: { ...result.headers, 'content-length': String(result.size) }, body };
       }
       const body = await this.takeOutput(jobId, result, inputBlob);
@@ -230,7 +240,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   /** The output: from the reply when it came in it, else read from its blob, deleting both blobs in one round trip. */
-  private async takeOutput(jobId: string, result: UfopJobResult & { body?: string }, hadInput: boolean): Promise<Buffer> {
+  private async takeOutput(
+    jobId: string,
+    result: UfopJobResult & { body?: string },
+    hadInput: boolean,
+  ): Promise<Buffer> {
     const input = this.keys.input(jobId);
     if (result.body !== undefined || result.size === 0) {
       if (hadInput) this.client.del(input).catch(() => undefined);

@@ -55,13 +55,19 @@ describe('Redis topology', () => {
   it('refuses a bad sentinel address, and REDIS_URL together with REDIS_SENTINELS', () => {
     expect(() => parseHostPort('host:99999')).toThrow(/REDIS_SENTINELS entry "host:99999"/);
     expect(() => parseHostPort('a:b:c')).toThrow(/expected host:port/);
-    expect(() => resolveUfopOptions({}, { REDIS_URL: 'redis://x', REDIS_SENTINELS: 's:26379' })).toThrow(/REDIS_URL or REDIS_SENTINELS/);
+    expect(() => resolveUfopOptions({}, { REDIS_URL: 'redis://x', REDIS_SENTINELS: 's:26379' })).toThrow(
+      /REDIS_URL or REDIS_SENTINELS/,
+    );
   });
 
   it('gives Bull the sentinels instead of a URL, keeping the queue settings', () => {
     const bull = ufopQueueOptions(resolveUfopOptions({}, { REDIS_SENTINELS: 's1:26379', CPU_COUNT: '1' }));
     expect(bull.url).toBeUndefined();
-    expect(bull.redis).toMatchObject({ sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', maxRetriesPerRequest: 1 });
+    expect(bull.redis).toMatchObject({
+      sentinels: [{ host: 's1', port: 26379 }],
+      name: 'mymaster',
+      maxRetriesPerRequest: 1,
+    });
     const plain = ufopQueueOptions(resolveUfopOptions({}, { REDIS_URL: 'redis://r:6379', CPU_COUNT: '1' }));
     expect(plain.url).toBe('redis://r:6379');
     expect(plain.redis).not.toHaveProperty('sentinels');

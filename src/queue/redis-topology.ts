@@ -17,7 +17,10 @@ export type RedisTopology =
       sentinelPassword?: string;
     };
 
-type TopologyOptions = Pick<UfopOptions, 'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisPassword' | 'redisSentinelPassword'>;
+type TopologyOptions = Pick<
+  UfopOptions,
+  'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisPassword' | 'redisSentinelPassword'
+>;
 
 /** Which Redis the options describe. Sentinels win over a URL only when the URL is unset (the factory refuses both). */
 export function redisTopology(options: TopologyOptions): RedisTopology {
@@ -107,5 +110,6 @@ export const DEFAULT_SENTINEL_PORT = 26379;
  */
 function sentinelFailoverConnector(): typeof SentinelFailoverConnector {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./sentinel-failover.connector') as typeof import('./sentinel-failover.connector')).SentinelFailoverConnector;
+  return (require('./sentinel-failover.connector') as typeof import('./sentinel-failover.connector'))
+    .SentinelFailoverConnector;
 }

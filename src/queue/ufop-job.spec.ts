@@ -10,8 +10,14 @@ describe('queue job encoding', () => {
   });
 
   it('turns Bull own reasons into a 503 for a lost worker, anything else into a bare 500', () => {
-    expect(decodeFailure('job stalled more than allowable limit')).toMatchObject({ status: 503, message: WORKER_LOST_MESSAGE });
-    expect(decodeFailure('Missing process handler for job type x')).toMatchObject({ status: 500, message: 'internal error' });
+    expect(decodeFailure('job stalled more than allowable limit')).toMatchObject({
+      status: 503,
+      message: WORKER_LOST_MESSAGE,
+    });
+    expect(decodeFailure('Missing process handler for job type x')).toMatchObject({
+      status: 500,
+      message: 'internal error',
+    });
     expect(decodeFailure(undefined)).toMatchObject({ status: 500 });
   });
 
@@ -28,7 +34,10 @@ describe('queue job encoding', () => {
 describe('ufopQueueOptions', () => {
   it('maps the settings onto Bull: retention, lock and stalled check, one attempt', () => {
     const options = ufopQueueOptions(
-      resolveUfopOptions({}, { REDIS_URL: 'redis://r:6380/2', UFOP_QUEUE_KEEP_FAILED: '5', UFOP_QUEUE_LOCK_MS: '2000' }),
+      resolveUfopOptions(
+        {},
+        { REDIS_URL: 'redis://r:6380/2', UFOP_QUEUE_KEEP_FAILED: '5', UFOP_QUEUE_LOCK_MS: '2000' },
+      ),
     );
     expect(options).toMatchObject({
       name: 'ufop',

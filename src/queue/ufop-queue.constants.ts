@@ -22,7 +22,8 @@ export const DEFAULT_QUEUE_LOCK_MS = 30_000;
  * 20 scripts/s. At most half the lock keeps a dead worker's job waiting at most lock + 2 intervals.
  */
 export const DEFAULT_QUEUE_STALLED_CHECK_MS = 5_000;
-export const defaultStalledCheckMs = (lockMs: number) => Math.max(1, Math.min(DEFAULT_QUEUE_STALLED_CHECK_MS, Math.floor(lockMs / 2)));
+export const defaultStalledCheckMs = (lockMs: number) =>
+  Math.max(1, Math.min(DEFAULT_QUEUE_STALLED_CHECK_MS, Math.floor(lockMs / 2)));
 export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import type { Redis } from 'ioredis';
 import { toErrorBody } from '../errors/error-body';
@@ -148,7 +155,10 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const inputKey = this.keys.input(jobId);
     try {
       const { bytes, ...described } = data.input;
-      const stored = bytes !== undefined ? { body: Buffer.from(bytes, 'base64') } : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
+      const stored =
+        bytes !== undefined
+          ? { body: Buffer.from(bytes, 'base64') }
+          : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
       const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
       const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
@@ -165,7 +175,12 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
         const { ['content-length']: _length, ...headers } = response.headers;
         return { result: { status: response.status, headers, size } };
       }
-      const result: UfopJobResult = { status: response.status, headers: response.headers, size: body.length, startedAt };
+      const result: UfopJobResult = {
+        status: response.status,
+        headers: response.headers,
+        size: body.length,
+        startedAt,
+      };
       if (body.length <= INLINE_BYTES) return { result, body: body.toString('base64') };
       // Not awaited: the reply is published on this same connection, so Redis runs the SET first, and the web tier
       // reads the output only after the reply. Saves a round trip per job.

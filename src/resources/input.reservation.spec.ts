@@ -11,12 +11,18 @@ describe('InputReservation', () => {
     first.ensure('memory', 40); // already held
     expect(memory.inUse).toBe(60);
     expect(() => second.ensure('memory', 50)).toThrow(
-      expect.objectContaining({ status: 503, retryAfterSeconds: 1, message: expect.stringMatching(/UFOP_MAX_INFLIGHT_BYTES/) }),
+      expect.objectContaining({
+        status: 503,
+        retryAfterSeconds: 1,
+        message: expect.stringMatching(/UFOP_MAX_INFLIGHT_BYTES/),
+      }),
     );
     second.ensure('memory', 40);
     expect(memory.inUse).toBe(100);
     first.ensure('disk', 900);
-    expect(() => second.ensure('disk', 200)).toThrow(expect.objectContaining({ message: expect.stringMatching(/UFOP_MAX_DISK_BYTES/) }));
+    expect(() => second.ensure('disk', 200)).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/UFOP_MAX_DISK_BYTES/) }),
+    );
     first.drop('memory');
     expect(memory.inUse).toBe(40);
     first.release();

@@ -14,9 +14,7 @@ export class InputReservation {
   private memory = 0;
   private disk = 0;
 
-  constructor(
-    private readonly budgets: { memory: ByteBudget; disk: ByteBudget },
-  ) {}
+  constructor(private readonly budgets: { memory: ByteBudget; disk: ByteBudget }) {}
 
   ensure(kind: BudgetKind, total: number): void {
     const held = kind === 'memory' ? this.memory : this.disk;

@@ -11,7 +11,8 @@ describe('temp files', () => {
   it('sweeps at boot the files of processes that are gone, and keeps those of live ones', () => {
     const dir = join(root, TEMP_SUBDIR);
     mkdirSync(dir);
-    for (const name of ['111-dead.in', '222-alive.in', `${process.pid}-mine.in`, 'stray']) writeFileSync(join(dir, name), 'x');
+    for (const name of ['111-dead.in', '222-alive.in', `${process.pid}-mine.in`, 'stray'])
+      writeFileSync(join(dir, name), 'x');
     const { swept } = prepareTempDir(root, (pid) => pid === 222);
     expect(swept).toBe(2);
     expect(readdirSync(dir).sort()).toEqual([`${process.pid}-mine.in`, '222-alive.in'].sort());

@@ -33,7 +33,10 @@ export class RequestTempFiles {
 }
 
 /** Creates the temp folder, and deletes the files that processes no longer alive left there (killed, OOM). */
-export function prepareTempDir(tmpDir: string, isAlive: (pid: number) => boolean = processAlive): { dir: string; swept: number } {
+export function prepareTempDir(
+  tmpDir: string,
+  isAlive: (pid: number) => boolean = processAlive,
+): { dir: string; swept: number } {
   const dir = join(tmpDir, TEMP_SUBDIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let swept = 0;

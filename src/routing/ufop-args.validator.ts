@@ -62,7 +62,16 @@ function strictValue(kind: ArgKind, raw: string): number | boolean | undefined {
 }
 
 /** Constraints that say what a value is: reported before what it is compared with. */
-const TYPE_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isInt', 'isNumber', 'isBoolean', 'isString', 'isEnum', 'isIn'];
+const TYPE_CONSTRAINTS = [
+  'whitelistValidation',
+  'isDefined',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isString',
+  'isEnum',
+  'isIn',
+];
 
 const KIND_MESSAGES: Record<ArgKind, (property: string) => string> = {
   int: notIntegerMessage,

@@ -35,7 +35,9 @@ describe('readKeyValuePairs', () => {
   });
 
   it('says what is wrong with an odd count, an empty or repeated key, and __proto__', () => {
-    expect(read('/w/200/min')).toBe('missing value for "min": args after the route come in key/value pairs (min/<value>)');
+    expect(read('/w/200/min')).toBe(
+      'missing value for "min": args after the route come in key/value pairs (min/<value>)',
+    );
     expect(read('/w/1//200')).toBe('empty key before "200": args after the route come in key/value pairs (<key>/200)');
     expect(read('/w/1/w/2')).toBe('key "w" is given twice');
     expect(read('/__proto__/x')).toBe('key "__proto__" is not allowed');

@@ -28,7 +28,9 @@ export function parseCmd(raw: unknown, expectedName?: string): ParsedCmd {
   const name = slash === -1 ? raw : raw.slice(0, slash);
   const command = slash === -1 ? '' : raw.slice(slash + 1);
   if (expectedName !== undefined && name !== expectedName) {
-    throw new UfopBadRequestError(`cmd ${JSON.stringify(raw)} is not for this UFOP: expected it to start with ${expectedName}`);
+    throw new UfopBadRequestError(
+      `cmd ${JSON.stringify(raw)} is not for this UFOP: expected it to start with ${expectedName}`,
+    );
   }
   return { raw, name, command };
 }

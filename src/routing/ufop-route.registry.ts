@@ -24,7 +24,9 @@ export class UfopRouteRegistry {
 
   add(handler: UfopHandlerDefinition): void {
     if (isReserved(handler)) {
-      throw new UfopStartupError(reservedRouteMessage(`${handler.className}.${handler.methodName}()`, String(handler.route.pattern)));
+      throw new UfopStartupError(
+        reservedRouteMessage(`${handler.className}.${handler.methodName}()`, String(handler.route.pattern)),
+      );
     }
     const clash = this.ordered.find((other) => other.route.signature === handler.route.signature);
     if (clash) throw new UfopStartupError(duplicateRouteMessage(clash, handler));

@@ -41,7 +41,10 @@ describe('UfopRoute', () => {
   it('tells a command that stops before the first required param', () => {
     const route = new UfopRoute('thumb/:width/:height?');
     for (const command of ['thumb', 'thumb/', 'thumb//']) {
-      expect(route.match(command)).toEqual({ params: {}, problem: 'missing value for "width": the route is thumb/:width/:height?' });
+      expect(route.match(command)).toEqual({
+        params: {},
+        problem: 'missing value for "width": the route is thumb/:width/:height?',
+      });
     }
     expect(route.match('thumbs')).toBeUndefined();
     expect(new UfopRoute(':a/:b').match('')).toBeUndefined();
@@ -86,11 +89,17 @@ describe('UfopRouteRegistry', () => {
     const registry = new UfopRouteRegistry();
     registry.add(handler('wordcount', 'W', 'count'));
     expect(() => registry.match('wordcount/min')).toThrow(
-      expect.objectContaining({ status: 400, message: expect.stringMatching(/^invalid args: missing value for "min"/) }),
+      expect.objectContaining({
+        status: 400,
+        message: expect.stringMatching(/^invalid args: missing value for "min"/),
+      }),
     );
     expect(registry.match('wordcount/min/3')?.params).toEqual({ min: '3' });
     registry.add(handler(/^wordcount\/(?<flag>[a-z]+)$/, 'W', 'flag'));
-    expect(registry.match('wordcount/min')).toEqual({ handler: expect.objectContaining({ methodName: 'flag' }), params: { flag: 'min' } });
+    expect(registry.match('wordcount/min')).toEqual({
+      handler: expect.objectContaining({ methodName: 'flag' }),
+      params: { flag: 'min' },
+    });
   });
 
   it('refuses two routes matching the same commands, naming both handlers', () => {
@@ -113,7 +122,12 @@ describe('UfopRouteRegistry', () => {
     const registry = new UfopRouteRegistry();
     registry.add(handler('a', 'H', 'm'));
     registry.add(handler('b', 'H', 'm'));
-    expect(registry.all().map((h) => h.id).sort()).toEqual(['H.m', 'H.m#2']);
+    expect(
+      registry
+        .all()
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['H.m', 'H.m#2']);
     expect(registry.get('H.m#2')?.route.pattern).toBe('b');
   });
 });

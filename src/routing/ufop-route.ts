@@ -69,7 +69,10 @@ function firstRequiredParam(tokens: Token[]): RequiredParam | undefined {
   return { before: literal, name: String(key.name) };
 }
 
-function pathMatcher(pattern: string, required: RequiredParam | undefined): (command: string) => RouteMatch | undefined {
+function pathMatcher(
+  pattern: string,
+  required: RequiredParam | undefined,
+): (command: string) => RouteMatch | undefined {
   // `end: false` lets key/value pairs follow the pattern; `decode` keeps Qiniu's raw (often url-safe base64) args.
   const fn: MatchFunction<Record<string, string | string[]>> = compileMatch(pattern, {
     end: false,

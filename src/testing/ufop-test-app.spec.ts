@@ -41,7 +41,9 @@ describe('createUfopTestApp', () => {
     });
 
     it('runs handlers of imported modules (sharp thumbnails)', async () => {
-      const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#f00' } }).png().toBuffer();
+      const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#f00' } })
+        .png()
+        .toBuffer();
       const response = await ufop.run('thumb/8/6', png, 'image/png');
 
       expect(response.status).toBe(200);

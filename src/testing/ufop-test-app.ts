@@ -75,7 +75,9 @@ export async function createUfopTestApp(
     config = app.get<UfopOptions>(UFOP_CONFIG, { strict: false });
   } catch {
     await app.close();
-    throw new Error('createUfopTestApp: the module does not import UfopModule.forRoot(); pass your AppModule or module metadata');
+    throw new Error(
+      'createUfopTestApp: the module does not import UfopModule.forRoot(); pass your AppModule or module metadata',
+    );
   }
   return {
     app,

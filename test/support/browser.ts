@@ -10,7 +10,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: run scripts/ensure-test-deps.sh (or apt-get install -y chromium)`);
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: run scripts/ensure-test-deps.sh (or apt-get install -y chromium)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -20,10 +20,14 @@ const INPUTS = ['src', 'sample', 'schematics', 'package.json', 'nest-cli.json', 
 export async function ensureBuilt(): Promise<void> {
   await withLock(() => {
     if (isFresh()) return;
-    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
     if (result.status !== 0) {
       throw new Error(`nest build failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
     }
@@ -77,7 +81,10 @@ function ownerAlive(): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' || (error as NodeJS.ErrnoException).code === 'ENOENT' && lockIsYoung();
+    return (
+      (error as NodeJS.ErrnoException).code === 'EPERM' ||
+      ((error as NodeJS.ErrnoException).code === 'ENOENT' && lockIsYoung())
+    );
   }
 }
 

@@ -62,7 +62,9 @@ export class CliProcess {
   }
 
   static start(args: string[], options: CliOptions = {}): CliProcess {
-    return new CliProcess(spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options) }));
+    return new CliProcess(
+      spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options) }),
+    );
   }
 
   get exitCode(): number | null {

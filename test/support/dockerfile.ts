@@ -22,7 +22,7 @@ export interface Stage {
   /** ENV as declared, in order (later wins). */
   env: Record<string, string>;
   /** WORKDIR at each step, absolute. */
-  steps: (CopyStep & { workdir: string } | RunStep & { workdir: string; env: Record<string, string> })[];
+  steps: ((CopyStep & { workdir: string }) | (RunStep & { workdir: string; env: Record<string, string> }))[];
   workdir: string;
   user?: string;
   expose: number[];
@@ -52,7 +52,14 @@ export function parseDockerfile(text: string): Stage[] {
       }
       case 'FROM': {
         const [image, as, name] = sub(rest).trim().split(/\s+/);
-        stages.push({ name: as?.toUpperCase() === 'AS' ? name : String(stages.length), image, env: {}, steps: [], workdir: '/', expose: [] });
+        stages.push({
+          name: as?.toUpperCase() === 'AS' ? name : String(stages.length),
+          image,
+          env: {},
+          steps: [],
+          workdir: '/',
+          expose: [],
+        });
         break;
       }
       case 'ENV':
@@ -68,7 +75,13 @@ export function parseDockerfile(text: string): Stage[] {
         const flags = words.filter((word) => word.startsWith('--'));
         const paths = words.filter((word) => !word.startsWith('--'));
         const from = flags.find((flag) => flag.startsWith('--from='))?.slice('--from='.length);
-        current().steps.push({ kind: 'copy', sources: paths.slice(0, -1), dest: paths[paths.length - 1], from, workdir: current().workdir });
+        current().steps.push({
+          kind: 'copy',
+          sources: paths.slice(0, -1),
+          dest: paths[paths.length - 1],
+          from,
+          workdir: current().workdir,
+        });
         break;
       }
       case 'RUN': {
@@ -85,7 +98,12 @@ export function parseDockerfile(text: string): Stage[] {
         current().user = rest.trim();
         break;
       case 'EXPOSE':
-        current().expose.push(...rest.trim().split(/\s+/).map((port) => Number(port.split('/')[0])));
+        current().expose.push(
+          ...rest
+            .trim()
+            .split(/\s+/)
+            .map((port) => Number(port.split('/')[0])),
+        );
         break;
       case 'STOPSIGNAL':
         current().stopSignal = rest.trim();
@@ -93,7 +111,13 @@ export function parseDockerfile(text: string): Stage[] {
       case 'HEALTHCHECK': {
         const [, opts, command] = /^((?:--\S+\s+)*)CMD\s+([\s\S]+)$/.exec(rest.trim()) ?? [];
         if (!command) throw new Error(`cannot read HEALTHCHECK ${rest}`);
-        const options = Object.fromEntries(opts.trim().split(/\s+/).filter(Boolean).map((opt) => opt.slice(2).split('=')));
+        const options = Object.fromEntries(
+          opts
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((opt) => opt.slice(2).split('=')),
+        );
         current().healthcheck = { options, command: execForm(command) };
         break;
       }

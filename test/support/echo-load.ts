@@ -36,7 +36,9 @@ export async function echoOnce(baseUrl: string, size: number, timeoutMs: number)
     });
     const bytes = Buffer.from(await response.arrayBuffer());
     if (response.status === 200) {
-      return bytes.equals(body) ? done(200, 'ok') : done(200, 'wrong', `${bytes.length} bytes differ from the ${size} sent`);
+      return bytes.equals(body)
+        ? done(200, 'ok')
+        : done(200, 'wrong', `${bytes.length} bytes differ from the ${size} sent`);
     }
     const text = bytes.toString('utf8');
     const isError = (() => {

@@ -4,7 +4,9 @@ export type Rgb = [number, number, number];
 
 /** A solid image of this size and colour, as PNG. */
 export function solid(width: number, height: number, colour: string): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
 }
 
 /**
@@ -13,7 +15,9 @@ export function solid(width: number, height: number, colour: string): Promise<Bu
  */
 export function bands(): Promise<Buffer> {
   const band = (width: number, colour: string) =>
-    sharp({ create: { width, height: 200, channels: 3, background: colour } }).png().toBuffer();
+    sharp({ create: { width, height: 200, channels: 3, background: colour } })
+      .png()
+      .toBuffer();
   return Promise.all([band(100, '#ff0000'), band(200, '#0000ff'), band(100, '#00ff00')]).then(([red, blue, green]) =>
     sharp({ create: { width: 400, height: 200, channels: 3, background: '#000000' } })
       .composite([
@@ -29,11 +33,15 @@ export function bands(): Promise<Buffer> {
 /** A 2-frame animation (red, then blue), each frame `width` × `height`, in GIF or WebP. */
 export async function animation(format: 'gif' | 'webp', width: number, height: number): Promise<Buffer> {
   const frames = await Promise.all(['#ff0000', '#0000ff'].map((colour) => solid(width, height, colour)));
-  return sharp(frames, { join: { animated: true } }).toFormat(format).toBuffer();
+  return sharp(frames, { join: { animated: true } })
+    .toFormat(format)
+    .toBuffer();
 }
 
 /** Format, frame count and the size of one frame. */
-export async function frames(image: Buffer): Promise<{ format?: string; pages: number; width?: number; height?: number }> {
+export async function frames(
+  image: Buffer,
+): Promise<{ format?: string; pages: number; width?: number; height?: number }> {
   const meta = await sharp(image, { animated: true }).metadata();
   return { format: meta.format, pages: meta.pages ?? 1, width: meta.width, height: meta.pageHeight ?? meta.height };
 }

@@ -81,11 +81,20 @@ export function postBody(
         finish({ status: res.statusCode ?? 0, headers: res.headers, hash: hash.digest('hex'), size: received, head }),
       );
       res.on('error', (error) =>
-        finish({ status: res.statusCode ?? 0, headers: res.headers, hash: '', size: received, head, error: error.message }),
+        finish({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          hash: '',
+          size: received,
+          head,
+          error: error.message,
+        }),
       );
     });
     // Writing may fail once the server has answered and stopped reading (that is allowed); the answer decides.
-    req.on('error', (error) => setTimeout(() => finish({ status: 0, headers: {}, hash: '', size: 0, head: '', error: error.message }), 50));
+    req.on('error', (error) =>
+      setTimeout(() => finish({ status: 0, headers: {}, hash: '', size: 0, head: '', error: error.message }), 50),
+    );
     if (Buffer.isBuffer(body)) req.end(body);
     else body.stream.pipe(req);
   });

@@ -48,7 +48,20 @@ export class NetnsHosts {
       ip('-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
       ip('-n', ns, 'link', 'set', 'eth0', 'up');
       ip('-n', ns, 'link', 'set', 'lo', 'up');
-      const netem = spawnSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', this.delay]);
+      const netem = spawnSync('ip', [
+        'netns',
+        'exec',
+        ns,
+        'tc',
+        'qdisc',
+        'add',
+        'dev',
+        'eth0',
+        'root',
+        'netem',
+        'delay',
+        this.delay,
+      ]);
       this.delayed = netem.status === 0 && (this.delayed || index === 0);
     });
   }

@@ -21,7 +21,13 @@ export interface Reply {
 export async function post(
   baseUrl: string,
   query: Record<string, string>,
-  init: { body?: Buffer | string; contentType?: string; headers?: Record<string, string>; method?: string; path?: string } = {},
+  init: {
+    body?: Buffer | string;
+    contentType?: string;
+    headers?: Record<string, string>;
+    method?: string;
+    path?: string;
+  } = {},
 ): Promise<Reply> {
   const url = new URL(init.path ?? '/handler', baseUrl);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
@@ -39,7 +45,11 @@ export async function post(
 }
 
 /** Sends a chunked body (no Content-Length) and reports what the server answered and whether it closed the socket. */
-export function postChunked(baseUrl: string, cmd: string, totalBytes: number): Promise<{ status: number; body: string; closed: boolean }> {
+export function postChunked(
+  baseUrl: string,
+  cmd: string,
+  totalBytes: number,
+): Promise<{ status: number; body: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const url = new URL(`/handler?cmd=${encodeURIComponent(cmd)}`, baseUrl);
     const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
@@ -96,7 +106,11 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
     describe('sample handlers', () => {
       it('hello/:name? answers text with the name, or world', async () => {
         const named = await post(server.baseUrl, { cmd: 'demo/hello/qq' });
-        expect([named.status, named.type, named.body.toString()]).toEqual([200, 'text/plain; charset=utf-8', 'hello qq']);
+        expect([named.status, named.type, named.body.toString()]).toEqual([
+          200,
+          'text/plain; charset=utf-8',
+          'hello qq',
+        ]);
         const bare = await post(server.baseUrl, { cmd: 'demo/hello' });
         expect(bare.body.toString()).toBe('hello world');
       });
@@ -129,7 +143,11 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
 
       it('thumb fits a real image inside the requested size, keeping its aspect ratio', async () => {
         const png = await solid(400, 300, '#3366cc');
-        const reply = await post(server.baseUrl, { cmd: 'demo/thumb/200/100' }, { body: png, contentType: 'image/png' });
+        const reply = await post(
+          server.baseUrl,
+          { cmd: 'demo/thumb/200/100' },
+          { body: png, contentType: 'image/png' },
+        );
         expect(reply.status).toBe(200);
         expect(reply.type).toBe('image/png');
         expect(await frames(reply.body)).toMatchObject({ format: 'png', width: 133, height: 100 });
@@ -138,28 +156,58 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
       });
 
       it('thumb mode/crop gives exactly width × height, cut around the centre rather than squeezed', async () => {
-        const reply = await post(server.baseUrl, { cmd: 'demo/thumb/100/100/mode/crop' }, { body: await bands(), contentType: 'image/png' });
+        const reply = await post(
+          server.baseUrl,
+          { cmd: 'demo/thumb/100/100/mode/crop' },
+          { body: await bands(), contentType: 'image/png' },
+        );
         expect(reply.status).toBe(200);
         expect(await frames(reply.body)).toMatchObject({ format: 'png', width: 100, height: 100 });
         const blue: Rgb = [0, 0, 255];
         // The red and green side bands were cut off, not squeezed in: every edge is the blue middle.
-        expect(await Promise.all([[0, 0], [99, 0], [0, 99], [99, 99], [50, 50]].map(([x, y]) => pixel(reply.body, x, y)))).toEqual(
-          Array(5).fill(blue),
+        expect(
+          await Promise.all(
+            [
+              [0, 0],
+              [99, 0],
+              [0, 99],
+              [99, 99],
+              [50, 50],
+            ].map(([x, y]) => pixel(reply.body, x, y)),
+          ),
+        ).toEqual(Array(5).fill(blue));
+        const fit = await post(
+          server.baseUrl,
+          { cmd: 'demo/thumb/100/100/mode/fit' },
+          { body: await bands(), contentType: 'image/png' },
         );
-        const fit = await post(server.baseUrl, { cmd: 'demo/thumb/100/100/mode/fit' }, { body: await bands(), contentType: 'image/png' });
         expect(await frames(fit.body)).toMatchObject({ width: 100, height: 50 });
       });
 
-      it.each(['gif', 'webp'] as const)('thumb keeps every frame of an animated %s, fitted and cropped', async (format) => {
-        const animated = await animation(format, 400, 300);
-        expect(await frames(animated)).toMatchObject({ format, pages: 2 });
-        const fitted = await post(server.baseUrl, { cmd: 'demo/thumb/200' }, { body: animated, contentType: `image/${format}` });
-        expect([fitted.status, fitted.type]).toEqual([200, `image/${format}`]);
-        expect(await frames(fitted.body)).toEqual({ format, pages: 2, width: 200, height: 150 });
-        expect([await pixel(fitted.body, 100, 75, 0), await pixel(fitted.body, 100, 75, 1)]).toEqual([[255, 0, 0], [0, 0, 255]]);
-        const cropped = await post(server.baseUrl, { cmd: 'demo/thumb/50/100/mode/crop' }, { body: animated, contentType: `image/${format}` });
-        expect(await frames(cropped.body)).toEqual({ format, pages: 2, width: 50, height: 100 });
-      });
+      it.each(['gif', 'webp'] as const)(
+        'thumb keeps every frame of an animated %s, fitted and cropped',
+        async (format) => {
+          const animated = await animation(format, 400, 300);
+          expect(await frames(animated)).toMatchObject({ format, pages: 2 });
+          const fitted = await post(
+            server.baseUrl,
+            { cmd: 'demo/thumb/200' },
+            { body: animated, contentType: `image/${format}` },
+          );
+          expect([fitted.status, fitted.type]).toEqual([200, `image/${format}`]);
+          expect(await frames(fitted.body)).toEqual({ format, pages: 2, width: 200, height: 150 });
+          expect([await pixel(fitted.body, 100, 75, 0), await pixel(fitted.body, 100, 75, 1)]).toEqual([
+            [255, 0, 0],
+            [0, 0, 255],
+          ]);
+          const cropped = await post(
+            server.baseUrl,
+            { cmd: 'demo/thumb/50/100/mode/crop' },
+            { body: animated, contentType: `image/${format}` },
+          );
+          expect(await frames(cropped.body)).toEqual({ format, pages: 2, width: 50, height: 100 });
+        },
+      );
 
       it('thumb refuses bad sizes and non-images with 400', async () => {
         const bad = await post(server.baseUrl, { cmd: 'demo/thumb/abc' }, { body: 'x' });
@@ -167,8 +215,15 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
         const huge = await post(server.baseUrl, { cmd: 'demo/thumb/100000' }, { body: 'x' });
         expect(huge.status).toBe(400);
         const badMode = await post(server.baseUrl, { cmd: 'demo/thumb/10/10/mode/stretch' }, { body: 'x' });
-        expect([badMode.status, badMode.json()]).toEqual([400, { error: 'invalid args: mode must be one of the following values: fit, crop' }]);
-        const notImage = await post(server.baseUrl, { cmd: 'demo/thumb/10/10' }, { body: 'not an image', contentType: 'image/png' });
+        expect([badMode.status, badMode.json()]).toEqual([
+          400,
+          { error: 'invalid args: mode must be one of the following values: fit, crop' },
+        ]);
+        const notImage = await post(
+          server.baseUrl,
+          { cmd: 'demo/thumb/10/10' },
+          { body: 'not an image', contentType: 'image/png' },
+        );
         expect(notImage.status).toBe(400);
         expect(notImage.json().error).toMatch(/not an image/);
       });
@@ -219,14 +274,24 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
         expect(typed.json()).toEqual({ count: ['number', 7], ratio: ['number', -2.5], strict: ['boolean', false] });
         for (const width of ['1e3', '0x10', '+5', '3.0', ' 5', 'Infinity', 'NaN']) {
           const reply = await post(server.baseUrl, { cmd: `demo/thumb/${width}` }, { body: 'x' });
-          expect([width, reply.status, reply.json()]).toEqual([width, 400, { error: 'invalid args: width must be an integer number' }]);
+          expect([width, reply.status, reply.json()]).toEqual([
+            width,
+            400,
+            { error: 'invalid args: width must be an integer number' },
+          ]);
         }
         const blank = await post(server.baseUrl, { cmd: 'demo/fixture/typed/count//strict/1' });
         expect([blank.status, blank.json()]).toEqual([400, { error: 'invalid args: count must be an integer number' }]);
         const several = await post(server.baseUrl, { cmd: 'demo/fixture/typed/count/-1/ratio/1e3/strict/false' });
-        expect(several.json()).toEqual({ error: 'invalid args: count must not be less than 0; ratio must be a number conforming to the specified constraints' });
+        expect(several.json()).toEqual({
+          error:
+            'invalid args: count must not be less than 0; ratio must be a number conforming to the specified constraints',
+        });
         const notBoolean = await post(server.baseUrl, { cmd: 'demo/fixture/typed/strict/yes' });
-        expect([notBoolean.status, notBoolean.json()]).toEqual([400, { error: 'invalid args: strict must be a boolean value' }]);
+        expect([notBoolean.status, notBoolean.json()]).toEqual([
+          400,
+          { error: 'invalid args: strict must be a boolean value' },
+        ]);
       });
 
       it('RegExp routes pass their named groups as args', async () => {
@@ -253,16 +318,20 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
     describe('input', () => {
       it('hands the handler the raw and stripped cmd, the type and the decoded X-Qiniu-* headers', async () => {
         const b64 = (s: string) => Buffer.from(s).toString('base64');
-        const reply = await post(server.baseUrl, { cmd: 'demo/fixture/input' }, {
-          body: 'abc',
-          contentType: 'text/csv',
-          headers: {
-            'X-Qiniu-Uid': b64('1380000000'),
-            'X-Qiniu-Bucket': b64('photos'),
-            'X-Qiniu-Key': b64('2024/猫.jpg'),
-            'X-Qiniu-Pipe-Cmds': b64('demo/fixture/input|saveas/xyz'),
+        const reply = await post(
+          server.baseUrl,
+          { cmd: 'demo/fixture/input' },
+          {
+            body: 'abc',
+            contentType: 'text/csv',
+            headers: {
+              'X-Qiniu-Uid': b64('1380000000'),
+              'X-Qiniu-Bucket': b64('photos'),
+              'X-Qiniu-Key': b64('2024/猫.jpg'),
+              'X-Qiniu-Pipe-Cmds': b64('demo/fixture/input|saveas/xyz'),
+            },
           },
-        });
+        );
         expect(reply.json()).toEqual({
           size: 3,
           contentType: 'text/csv',
@@ -343,7 +412,12 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
       });
 
       it('refuses loopback sources by default, by name and by address, IPv4 and IPv6', async () => {
-        for (const host of [`localhost:${source.port}`, `127.0.0.1:${source.port}`, `[::1]:${source.port}`, `[::ffff:127.0.0.1]:${source.port}`]) {
+        for (const host of [
+          `localhost:${source.port}`,
+          `127.0.0.1:${source.port}`,
+          `[::1]:${source.port}`,
+          `[::ffff:127.0.0.1]:${source.port}`,
+        ]) {
           const reply = await post(server.baseUrl, { cmd: 'demo/echo', url: `http://${host}/file` });
           expect(reply.status).toBe(403);
           expect(reply.json().error).toMatch(/refused/);
@@ -365,11 +439,15 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
       });
 
       it('accepts the legacy POST /uop envelope', async () => {
-        const reply = await post(dev.baseUrl, {}, {
-          path: '/uop',
-          body: JSON.stringify({ cmd: 'demo/echo', src: { url: `${source.origin}/file`, mimetype: 'image/png' } }),
-          contentType: 'application/json',
-        });
+        const reply = await post(
+          dev.baseUrl,
+          {},
+          {
+            path: '/uop',
+            body: JSON.stringify({ cmd: 'demo/echo', src: { url: `${source.origin}/file`, mimetype: 'image/png' } }),
+            contentType: 'application/json',
+          },
+        );
         expect(reply.status).toBe(200);
         expect(reply.body.equals(SOURCE_BYTES)).toBe(true);
         const broken = await post(dev.baseUrl, {}, { path: '/uop', body: '{"cmd":', contentType: 'application/json' });
@@ -387,7 +465,12 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
 
       it('a UfopResult sets status, type and headers; no result is a 204', async () => {
         const created = await post(server.baseUrl, { cmd: 'demo/fixture/created' });
-        expect([created.status, created.type, created.headers.get('x-fixture'), created.body.toString()]).toEqual([201, 'text/x-custom', 'yes', 'made']);
+        expect([created.status, created.type, created.headers.get('x-fixture'), created.body.toString()]).toEqual([
+          201,
+          'text/x-custom',
+          'yes',
+          'made',
+        ]);
         const nothing = await post(server.baseUrl, { cmd: 'demo/fixture/nothing' });
         expect(nothing.status).toBe(204);
       });
@@ -407,7 +490,8 @@ export function describeProtocolSuite(label: string, start: StartServer): void {
       });
 
       it('a handler running past UFOP_HANDLER_TIMEOUT_MS is a 504, and its input.signal tells it to stop', async () => {
-        const aborted = async () => (await post(dev.baseUrl, { cmd: 'demo/fixture/aborts' })).json<{ aborted: number }>().aborted;
+        const aborted = async () =>
+          (await post(dev.baseUrl, { cmd: 'demo/fixture/aborts' })).json<{ aborted: number }>().aborted;
         const before = await aborted();
         const reply = await post(dev.baseUrl, { cmd: 'demo/fixture/slow/3000' });
         expect(reply.status).toBe(504);

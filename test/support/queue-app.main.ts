@@ -18,7 +18,14 @@ export class QueueProbeHandlers {
     process.stdout.write(`job-start ${args.tag} ${process.pid}\n`);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Number(args.ms));
-      input.signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+      input.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
     return { tag: args.tag, pid: process.pid, size: input.size };
   }

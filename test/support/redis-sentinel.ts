@@ -76,7 +76,19 @@ export class SentinelTopology {
   }
 
   private async startServer(port: number, extra: string[] = []): Promise<void> {
-    this.spawn(port, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...extra]);
+    this.spawn(port, [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      this.dir,
+      ...extra,
+    ]);
     await this.waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), `redis-server on port ${port}`);
   }
 
@@ -110,7 +122,10 @@ export class SentinelTopology {
     const replica = new Redis(this.replicaPort, '127.0.0.1', { maxRetriesPerRequest: 1 });
     const sentinels = this.sentinelPorts.map((port) => new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 }));
     try {
-      await this.waitFor(async () => /master_link_status:up/.test(await replica.info('replication')), 'the replica in sync');
+      await this.waitFor(
+        async () => /master_link_status:up/.test(await replica.info('replication')),
+        'the replica in sync',
+      );
       await this.waitFor(async () => {
         for (const sentinel of sentinels) {
           const peers = (await sentinel.call('SENTINEL', 'sentinels', this.name)) as unknown[];

@@ -17,7 +17,10 @@ export const SOURCE_BYTES = Buffer.from(Array.from({ length: 4096 }, (_, i) => (
 export async function startSourceServer(): Promise<SourceServer> {
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
-    const timer = setTimeout(() => { timers.delete(timer); fn(); }, ms);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
     timers.add(timer);
   };
   let port = 0;

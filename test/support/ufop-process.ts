@@ -47,16 +47,12 @@ export class UfopProcess {
   static spawn(env: Record<string, string>, launcher: string[] = [], entry = ENTRY): UfopProcess {
     const node = [process.execPath, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry];
     const [command, ...args] = [...launcher, ...node];
-    const child = spawn(
-      command,
-      args,
-      {
-        cwd: ROOT,
-        env: { ...process.env, PORT: '0', NO_COLOR: '1', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-        // Other entries (a load client) take their orders on stdin.
-        stdio: [entry === ENTRY ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', NO_COLOR: '1', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+      // Other entries (a load client) take their orders on stdin.
+      stdio: [entry === ENTRY ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     return new UfopProcess(child);
   }
 

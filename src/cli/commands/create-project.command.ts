@@ -26,7 +26,12 @@ export class CreateProjectCommand extends CommandRunner {
       const pack = flags.pack ?? isCheckout(findUfopPackage().root);
       // Loaded on use: Angular DevKit's schematics engine is most of the CLI's code, and no other command needs it.
       const { createProject } = await import('../project/project.generator');
-      project = await createProject({ target: resolve(dir), force: flags.force === true, pack, image: flags.image === true });
+      project = await createProject({
+        target: resolve(dir),
+        force: flags.force === true,
+        pack,
+        image: flags.image === true,
+      });
     } catch (error) {
       // Every failure here is about the user's folder or name: a message, never a stack. Nothing was written.
       throw new CliError((error as Error).message);

@@ -26,7 +26,10 @@ interface DeployOptions extends DoraConfigOptions {
  * `qdoractl push <tag>`, `qdoractl release --config <dir>`, printing each step and stopping at the first that fails,
  * with its exit code. `--dry-run` prints the steps and dora.yaml and runs nothing.
  */
-@Command({ name: 'deploy', description: 'release this service on Qiniu dora: builds and pushes the image with docker, then runs qdoractl' })
+@Command({
+  name: 'deploy',
+  description: 'release this service on Qiniu dora: builds and pushes the image with docker, then runs qdoractl',
+})
 export class DeployCommand extends DoraOptionsCommand {
   async run(_args: string[], options: DeployOptions): Promise<void> {
     const config = buildDoraConfig(toDoraInput(options));
@@ -50,7 +53,10 @@ export class DeployCommand extends DoraOptionsCommand {
     if (report.failed) {
       // 127, as a shell answers a missing command, when a tool is missing altogether.
       const missingTool = report.outcomes.some((outcome) => outcome.status === 'fail' && outcome.missingTool);
-      throw new CliError(`${deployFailureMessage(report)}\n(\`qiniu-ufop doctor\` checks everything; nothing was written or run)`, missingTool ? 127 : 1);
+      throw new CliError(
+        `${deployFailureMessage(report)}\n(\`qiniu-ufop doctor\` checks everything; nothing was written or run)`,
+        missingTool ? 127 : 1,
+      );
     }
 
     for (const [i, step] of steps.entries()) {
@@ -60,11 +66,16 @@ export class DeployCommand extends DoraOptionsCommand {
         throw new CliError(`step ${i + 1}/${steps.length} (${step.title}) failed with exit code ${code}`, code);
       }
     }
-    out(`released ${config.ufopname} ${config.verstr} (${config.image}); start instances with: ` +
-      `qdoractl deploy ${config.ufopname} ${config.verstr} --region z0 --expect 1`);
+    out(
+      `released ${config.ufopname} ${config.verstr} (${config.image}); start instances with: ` +
+        `qdoractl deploy ${config.ufopname} ${config.verstr} --region z0 --expect 1`,
+    );
   }
 
-  @Option({ flags: '--config-dir <dir>', description: 'where dora.yaml is written, for qdoractl release --config (default .)' })
+  @Option({
+    flags: '--config-dir <dir>',
+    description: 'where dora.yaml is written, for qdoractl release --config (default .)',
+  })
   parseConfigDir(value: string): string {
     return value;
   }

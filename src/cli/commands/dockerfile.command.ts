@@ -8,7 +8,10 @@ interface DockerfileOptions {
 }
 
 /** `dockerfile`: prints the Dockerfile this package ships (docker/Dockerfile), the one `deploy` builds. */
-@Command({ name: 'dockerfile', description: 'print the Dockerfile of a qiniu-ufop service: or, with --dockerignore, its .dockerignore' })
+@Command({
+  name: 'dockerfile',
+  description: 'print the Dockerfile of a qiniu-ufop service: or, with --dockerignore, its .dockerignore',
+})
 export class DockerfileCommand extends CommandRunner {
   async run(_args: string[], options: DockerfileOptions = {}): Promise<void> {
     const text = await readFile(options.dockerignore ? dockerignoreTemplate() : dockerfileTemplate(), 'utf8');

@@ -12,12 +12,17 @@ interface DoctorOptions {
  * `doctor`: checks what running and deploying this project needs, and says how to fix each problem.
  * Exits 1 when a check fails (a deploy would fail, or the project would not run); warnings alone exit 0.
  */
-@Command({ name: 'doctor', description: 'check this machine and project: for running and deploying, with a fix for each problem' })
+@Command({
+  name: 'doctor',
+  description: 'check this machine and project: for running and deploying, with a fix for each problem',
+})
 export class DoctorCommand extends CommandRunner {
   async run(_args: string[], options: DoctorOptions = {}): Promise<void> {
     const context = doctorContext();
     const checks = options.deploy ? deployChecks() : doctorChecks({ build: options.build });
-    process.stdout.write(`qiniu-ufop doctor${options.deploy ? ' --deploy' : ''}: ${context.project?.root ?? process.cwd()}\n\n`);
+    process.stdout.write(
+      `qiniu-ufop doctor${options.deploy ? ' --deploy' : ''}: ${context.project?.root ?? process.cwd()}\n\n`,
+    );
     const report = await runChecks(checks, context);
     process.stdout.write(formatReport(report));
     if (report.failed) {
@@ -27,7 +32,11 @@ export class DoctorCommand extends CommandRunner {
     }
   }
 
-  @Option({ flags: '--deploy', description: 'only the checks a deploy needs (docker, qdoractl, Dockerfile, local dependencies), as deploy runs them' })
+  @Option({
+    flags: '--deploy',
+    description:
+      'only the checks a deploy needs (docker, qdoractl, Dockerfile, local dependencies), as deploy runs them',
+  })
   parseDeploy(): boolean {
     return true;
   }

@@ -63,10 +63,21 @@ export class ProcessCommand extends CommandRunner {
       const hasRoute = (command: string) => loaded.hasRoute(app, command);
       if (second === undefined && !hasRoute('')) {
         const isCmd = hasRoute(routedCommand(parseCommandChain(first)[0], names, hasRoute));
-        throw new CliError(missingArgumentMessage(first, loaded.listRoutes(app).map((route) => route.pattern), isCmd));
+        throw new CliError(
+          missingArgumentMessage(
+            first,
+            loaded.listRoutes(app).map((route) => route.pattern),
+            isCmd,
+          ),
+        );
       }
-      const steps = parseCommandChain(second === undefined ? '' : first).map((step) => routedCommand(step, names, hasRoute));
-      let input = { body: body ?? (await readInput(inputPath)), contentType: inputContentType(file, options.contentType) };
+      const steps = parseCommandChain(second === undefined ? '' : first).map((step) =>
+        routedCommand(step, names, hasRoute),
+      );
+      let input = {
+        body: body ?? (await readInput(inputPath)),
+        contentType: inputContentType(file, options.contentType),
+      };
       for (const [index, command] of steps.entries()) {
         const response = await loaded.runUfopCommand(app, { command, ...input });
         if (response.status >= 400) {
@@ -77,7 +88,8 @@ export class ProcessCommand extends CommandRunner {
         input = { body: response.body, contentType: response.contentType ?? 'application/octet-stream' };
       }
       await writeOutput(input.body, outputPath);
-      if (outputPath) process.stderr.write(`wrote ${input.body.length} bytes (${input.contentType}) to ${outputPath}\n`);
+      if (outputPath)
+        process.stderr.write(`wrote ${input.body.length} bytes (${input.contentType}) to ${outputPath}\n`);
     } finally {
       await closeQuietly(app);
     }
@@ -93,7 +105,10 @@ export class ProcessCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '-m, --module <file[#Export]>', description: 'the root module (default: <sourceRoot>/app.module.ts#AppModule)' })
+  @Option({
+    flags: '-m, --module <file[#Export]>',
+    description: 'the root module (default: <sourceRoot>/app.module.ts#AppModule)',
+  })
   parseModule(value: string): string {
     return value;
   }

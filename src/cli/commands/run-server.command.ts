@@ -16,7 +16,7 @@ interface RunServerOptions extends SupervisedRunOptions {
  */
 @Command({
   name: 'runserver',
-  description: 'run the built project\'s web role: one process per core, restarted if it dies, drained on SIGTERM',
+  description: "run the built project's web role: one process per core, restarted if it dies, drained on SIGTERM",
 })
 export class RunServerCommand extends SupervisedRunCommand {
   async run(_args: string[], options: RunServerOptions = {}): Promise<void> {
@@ -26,7 +26,7 @@ export class RunServerCommand extends SupervisedRunCommand {
       kind: 'server',
       entry: options.entry,
       processes: options.processes,
-      inspectPort: options.debug ? options.inspectPort ?? 9229 : undefined,
+      inspectPort: options.debug ? (options.inspectPort ?? 9229) : undefined,
       env: (seen) => {
         const env: Record<string, string> = {};
         if (options.port !== undefined) env.PORT = String(options.port);
@@ -41,7 +41,10 @@ export class RunServerCommand extends SupervisedRunCommand {
     return intOption(value, '--port', 0, 65535);
   }
 
-  @Option({ flags: '--debug', description: 'run a single process with the Node inspector on 127.0.0.1 (chrome://inspect)' })
+  @Option({
+    flags: '--debug',
+    description: 'run a single process with the Node inspector on 127.0.0.1 (chrome://inspect)',
+  })
   parseDebug(): boolean {
     return true;
   }

@@ -15,7 +15,7 @@ interface RunWorkerOptions extends SupervisedRunOptions {
  */
 @Command({
   name: 'runworker',
-  description: 'run the built project\'s worker role: queue mode, one process per core taking jobs from Redis',
+  description: "run the built project's worker role: queue mode, one process per core taking jobs from Redis",
 })
 export class RunWorkerCommand extends SupervisedRunCommand {
   async run(_args: string[], options: RunWorkerOptions = {}): Promise<void> {
@@ -44,7 +44,10 @@ export class RunWorkerCommand extends SupervisedRunCommand {
     });
   }
 
-  @Option({ flags: '-c, --concurrency <n>', description: 'jobs each process runs at once (UFOP_CONCURRENCY; default 1)' })
+  @Option({
+    flags: '-c, --concurrency <n>',
+    description: 'jobs each process runs at once (UFOP_CONCURRENCY; default 1)',
+  })
   parseConcurrency(value: string): number {
     return intOption(value, '--concurrency');
   }

@@ -5,7 +5,12 @@ describe('deploy plan', () => {
   const config = buildDoraConfig({ ufopName: 'demo', image: 'reg.example/demo:v2', version: 'v2' });
 
   it('writes dora.yaml, then docker build, qdoractl push, qdoractl release --config <dir>', () => {
-    const steps = planDeploy({ config, yaml: doraConfigYaml(config), configDir: 'deploy/', dockerfile: 'docker/Dockerfile' });
+    const steps = planDeploy({
+      config,
+      yaml: doraConfigYaml(config),
+      configDir: 'deploy/',
+      dockerfile: 'docker/Dockerfile',
+    });
     expect(steps.map(describeStep)).toEqual([
       'write deploy/dora.yaml',
       'docker build -f docker/Dockerfile -t reg.example/demo:v2 .',

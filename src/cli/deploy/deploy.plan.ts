@@ -22,7 +22,12 @@ export function planDeploy({ config, yaml, configDir, dockerfile }: DeployPlanIn
   const path = configDir === '.' ? 'dora.yaml' : `${configDir.replace(/\/+$/, '')}/dora.yaml`;
   return [
     { title: `write ${path}`, kind: 'write', path, content: yaml },
-    { title: 'build the image', kind: 'run', command: 'docker', args: ['build', '-f', dockerfile, '-t', config.image, '.'] },
+    {
+      title: 'build the image',
+      kind: 'run',
+      command: 'docker',
+      args: ['build', '-f', dockerfile, '-t', config.image, '.'],
+    },
     { title: 'push the image', kind: 'run', command: 'qdoractl', args: ['push', config.image] },
     { title: 'release the version', kind: 'run', command: 'qdoractl', args: ['release', '--config', configDir] },
   ];

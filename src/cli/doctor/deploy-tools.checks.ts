@@ -31,9 +31,16 @@ export function dockerCheck(timeoutMs = TOOL_TIMEOUT_MS): DoctorCheck {
     async run({ env, path }: DoctorContext): Promise<CheckResult> {
       const docker = findExecutable('docker', path);
       if (!docker) return missingToolResult('docker');
-      const info = await runTool(docker, ['info', '--format', '{{.ServerVersion}}'], { timeoutMs, env: { ...process.env, ...env, PATH: path } });
+      const info = await runTool(docker, ['info', '--format', '{{.ServerVersion}}'], {
+        timeoutMs,
+        env: { ...process.env, ...env, PATH: path },
+      });
       if (info.timedOut) {
-        return { status: 'fail', summary: `\`docker info\` did not answer within ${timeoutMs / 1000} s`, fix: DOCKER_TIMEOUT_FIX(env) };
+        return {
+          status: 'fail',
+          summary: `\`docker info\` did not answer within ${timeoutMs / 1000} s`,
+          fix: DOCKER_TIMEOUT_FIX(env),
+        };
       }
       if (info.spawnError || info.code !== 0) {
         const output = `${info.stderr}\n${info.stdout}\n${info.spawnError?.message ?? ''}`;
@@ -60,10 +67,18 @@ export function qdoractlCheck(timeoutMs = TOOL_TIMEOUT_MS): DoctorCheck {
       if (!qdoractl) return missingToolResult('qdoractl');
       const list = await runTool(qdoractl, ['list'], { timeoutMs, env: { ...process.env, ...env, PATH: path } });
       if (list.spawnError) {
-        return { status: 'fail', summary: `${qdoractl} cannot be run (${list.spawnError.code ?? list.spawnError.message})`, fix: QDORACTL_NOT_EXECUTABLE_FIX };
+        return {
+          status: 'fail',
+          summary: `${qdoractl} cannot be run (${list.spawnError.code ?? list.spawnError.message})`,
+          fix: QDORACTL_NOT_EXECUTABLE_FIX,
+        };
       }
       if (list.timedOut) {
-        return { status: 'fail', summary: `\`qdoractl list\` did not answer within ${timeoutMs / 1000} s`, fix: QDORACTL_LIST_FIX };
+        return {
+          status: 'fail',
+          summary: `\`qdoractl list\` did not answer within ${timeoutMs / 1000} s`,
+          fix: QDORACTL_LIST_FIX,
+        };
       }
       if (list.code !== 0) {
         return {

@@ -8,7 +8,12 @@ import { redisCheck } from './redis.check';
 
 /** What a deploy needs, checked by `deploy` before it writes or runs anything (and by `doctor --deploy`): fast, no build. */
 export function deployChecks(options: { dockerfile?: string } = {}): DoctorCheck[] {
-  return [dockerCheck(), qdoractlCheck(), dockerfileCheck(options.dockerfile), localDependenciesCheck(options.dockerfile)];
+  return [
+    dockerCheck(),
+    qdoractlCheck(),
+    dockerfileCheck(options.dockerfile),
+    localDependenciesCheck(options.dockerfile),
+  ];
 }
 
 /** Everything `doctor` checks, in the order a new user meets the problems: run locally first, then deploy. */

@@ -17,18 +17,28 @@ export function dockerDaemonFix(output: string, env: Record<string, string | und
     return 'this user may not use the Docker socket: add it to the docker group (`sudo usermod -aG docker $USER`, then log in again), or run Docker rootless';
   }
   if (/malformed HTTP response|TLS-enabled daemon|client sent an HTTP request to an HTTPS server/i.test(output)) {
-    return 'the client and the daemon disagree about TLS: for a daemon without TLS (Docker Toolbox with DOCKER_TLS=no, ' +
+    return (
+      'the client and the daemon disagree about TLS: for a daemon without TLS (Docker Toolbox with DOCKER_TLS=no, ' +
       'Docker Desktop exposing tcp://localhost:2375 "without TLS") unset DOCKER_TLS_VERIFY; for a TLS daemon (port 2376) ' +
-      `set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem${now}`;
+      `set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem${now}`
+    );
   }
   if (/x509|certificate|tls:/i.test(output)) {
-    return "the daemon's TLS certificate is not accepted: point DOCKER_CERT_PATH at the folder with the ca.pem, " +
-      `cert.pem and key.pem that belong to this daemon (\`docker-machine env\` prints them for Docker Toolbox)${now}`;
+    return (
+      "the daemon's TLS certificate is not accepted: point DOCKER_CERT_PATH at the folder with the ca.pem, " +
+      `cert.pem and key.pem that belong to this daemon (\`docker-machine env\` prints them for Docker Toolbox)${now}`
+    );
   }
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|connection refused|no such host|error during connect/i.test(output)) {
-    return 'start the Docker daemon (`sudo systemctl start docker`, or open Docker Desktop). If it listens elsewhere, ' +
+  if (
+    /Cannot connect to the Docker daemon|Is the docker daemon running|connection refused|no such host|error during connect/i.test(
+      output,
+    )
+  ) {
+    return (
+      'start the Docker daemon (`sudo systemctl start docker`, or open Docker Desktop). If it listens elsewhere, ' +
       'set DOCKER_HOST to it: with Docker for Windows, tick "Expose daemon on tcp://localhost:2375 without TLS" in ' +
-      `Settings > General and set DOCKER_HOST=tcp://127.0.0.1:2375; with Docker Toolbox, run \`eval $(docker-machine env)\`${now}`;
+      `Settings > General and set DOCKER_HOST=tcp://127.0.0.1:2375; with Docker Toolbox, run \`eval $(docker-machine env)\`${now}`
+    );
   }
   return `check that \`docker info\` works in this shell${now}`;
 }
@@ -44,4 +54,5 @@ export const QDORACTL_LIST_FIX =
 export const QDORACTL_NOT_EXECUTABLE_FIX =
   'this qdoractl cannot run here: download the build for this system (linux/amd64, darwin...) and `chmod +x` it';
 
-export const DOCKERFILE_FIX = 'write one with `qiniu-ufop dockerfile -o docker/Dockerfile` (a createproject project has it already)';
+export const DOCKERFILE_FIX =
+  'write one with `qiniu-ufop dockerfile -o docker/Dockerfile` (a createproject project has it already)';

@@ -39,7 +39,8 @@ export function formatReport(report: DoctorReport): string {
   for (const outcome of report.outcomes) {
     lines.push(`  ${LABEL[outcome.status].padEnd(6)}${outcome.name.padEnd(width)}  ${outcome.summary}`);
     for (const detail of outcome.details ?? []) lines.push(`${indent}  ${detail}`);
-    if (outcome.fix && (outcome.status === 'fail' || outcome.status === 'warn')) lines.push(`${indent}fix: ${outcome.fix}`);
+    if (outcome.fix && (outcome.status === 'fail' || outcome.status === 'warn'))
+      lines.push(`${indent}fix: ${outcome.fix}`);
   }
   lines.push('', summaryLine(report));
   return `${lines.join('\n')}\n`;
@@ -60,6 +61,11 @@ function summaryLine(report: DoctorReport): string {
 export function deployFailureMessage(report: DoctorReport): string {
   return report.outcomes
     .filter((outcome) => outcome.status === 'fail')
-    .map((outcome) => [`${outcome.summary}: ${outcome.fix ?? ''}`.replace(/: $/, ''), ...(outcome.details ?? []).map((line) => `    ${line}`)].join('\n'))
+    .map((outcome) =>
+      [
+        `${outcome.summary}: ${outcome.fix ?? ''}`.replace(/: $/, ''),
+        ...(outcome.details ?? []).map((line) => `    ${line}`),
+      ].join('\n'),
+    )
     .join('\n');
 }

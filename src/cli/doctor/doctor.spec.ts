@@ -14,9 +14,15 @@ describe('doctor checks', () => {
       expect(dockerDaemonFix('Cannot connect to the Docker daemon at unix:///var/run/docker.sock.', {})).toMatch(
         /^start the Docker daemon.*DOCKER_HOST=tcp:\/\/127\.0\.0\.1:2375.*\(now: DOCKER_HOST is not set, DOCKER_TLS_VERIFY is not set, DOCKER_CERT_PATH is not set\)$/,
       );
-      expect(dockerDaemonFix('malformed HTTP response "\\x15\\x03"', env)).toMatch(/^the client and the daemon disagree about TLS.*now: DOCKER_HOST=tcp:\/\/10\.0\.0\.5:2376/);
-      expect(dockerDaemonFix('x509: certificate signed by unknown authority', env)).toMatch(/^the daemon's TLS certificate is not accepted/);
-      expect(dockerDaemonFix('dial unix /var/run/docker.sock: connect: permission denied', env)).toMatch(/docker group/);
+      expect(dockerDaemonFix('malformed HTTP response "\\x15\\x03"', env)).toMatch(
+        /^the client and the daemon disagree about TLS.*now: DOCKER_HOST=tcp:\/\/10\.0\.0\.5:2376/,
+      );
+      expect(dockerDaemonFix('x509: certificate signed by unknown authority', env)).toMatch(
+        /^the daemon's TLS certificate is not accepted/,
+      );
+      expect(dockerDaemonFix('dial unix /var/run/docker.sock: connect: permission denied', env)).toMatch(
+        /docker group/,
+      );
       expect(dockerDaemonFix('something else', env)).toMatch(/^check that `docker info` works in this shell/);
     });
   });
@@ -30,9 +36,18 @@ describe('doctor checks', () => {
       expect((await run({})).status).toBe('ok');
     });
     it('refuses malformed values and warns when CPU_COUNT exceeds the flavor', async () => {
-      expect(await run({ CPU_COUNT: 'two' })).toMatchObject({ status: 'fail', summary: 'CPU_COUNT=two is not a positive integer' });
-      expect(await run({ FLAVOR: '4 cores' })).toMatchObject({ status: 'fail', summary: 'FLAVOR=4 cores is not a dora flavor' });
-      expect(await run({ CPU_COUNT: '8', FLAVOR: 'C2M4' })).toMatchObject({ status: 'warn', fix: "remove CPU_COUNT (the flavor's 2 is used) or lower it to 2" });
+      expect(await run({ CPU_COUNT: 'two' })).toMatchObject({
+        status: 'fail',
+        summary: 'CPU_COUNT=two is not a positive integer',
+      });
+      expect(await run({ FLAVOR: '4 cores' })).toMatchObject({
+        status: 'fail',
+        summary: 'FLAVOR=4 cores is not a dora flavor',
+      });
+      expect(await run({ CPU_COUNT: '8', FLAVOR: 'C2M4' })).toMatchObject({
+        status: 'warn',
+        fix: "remove CPU_COUNT (the flavor's 2 is used) or lower it to 2",
+      });
     });
   });
 
@@ -48,13 +63,22 @@ describe('doctor checks', () => {
 
     it('warns about a port in use, naming the variable it came from', async () => {
       const result = await portCheck.run(context({ PORT: String(port) }));
-      expect(result).toMatchObject({ status: 'warn', summary: `PORT=${port} is in use: runserver and npm start would fail to listen` });
+      expect(result).toMatchObject({
+        status: 'warn',
+        summary: `PORT=${port} is in use: runserver and npm start would fail to listen`,
+      });
     });
     it('takes PORT_HTTP when PORT is unset, and refuses what is not a port', async () => {
       server.close();
       await once(server, 'close');
-      expect(await portCheck.run(context({ PORT_HTTP: String(port) }))).toMatchObject({ status: 'ok', summary: `PORT_HTTP=${port} is free` });
-      expect(await portCheck.run(context({ PORT: 'http' }))).toMatchObject({ status: 'fail', summary: 'PORT=http is not a port number' });
+      expect(await portCheck.run(context({ PORT_HTTP: String(port) }))).toMatchObject({
+        status: 'ok',
+        summary: `PORT_HTTP=${port} is free`,
+      });
+      expect(await portCheck.run(context({ PORT: 'http' }))).toMatchObject({
+        status: 'fail',
+        summary: 'PORT=http is not a port number',
+      });
     });
   });
 
@@ -62,7 +86,10 @@ describe('doctor checks', () => {
     expect(compareVersions('20.18.1', '20.18.1')).toBe(0);
     expect(compareVersions('20.9.0', '20.18.1')).toBeLessThan(0);
     expect(compareVersions('22.0.0', '20.18.1')).toBeGreaterThan(0);
-    expect(await nodeCheck('18.19.0').run(context())).toMatchObject({ status: 'fail', summary: expect.stringMatching(/^Node\.js 18\.19\.0 is older than qiniu-ufop needs \(>=/) });
+    expect(await nodeCheck('18.19.0').run(context())).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/^Node\.js 18\.19\.0 is older than qiniu-ufop needs \(>=/),
+    });
     expect((await nodeCheck(process.versions.node).run(context())).status).toBe('ok');
   });
 
@@ -71,8 +98,18 @@ describe('doctor checks', () => {
       [
         { name: 'node', deploy: false, run: async () => ({ status: 'ok', summary: 'fine' }) },
         { name: 'port', deploy: false, run: async () => ({ status: 'warn', summary: 'busy', fix: 'stop it' }) },
-        { name: 'docker', deploy: true, run: async () => ({ status: 'fail', summary: 'no daemon', fix: 'start it', details: ['Cannot connect'] }) },
-        { name: 'boom', deploy: false, run: async () => { throw new Error('oops'); } },
+        {
+          name: 'docker',
+          deploy: true,
+          run: async () => ({ status: 'fail', summary: 'no daemon', fix: 'start it', details: ['Cannot connect'] }),
+        },
+        {
+          name: 'boom',
+          deploy: false,
+          run: async () => {
+            throw new Error('oops');
+          },
+        },
       ],
       context(),
     );

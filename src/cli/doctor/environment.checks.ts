@@ -10,7 +10,8 @@ export function nodeCheck(version = process.versions.node): DoctorCheck {
     name: 'node',
     deploy: false,
     async run(): Promise<CheckResult> {
-      const range: string | undefined = JSON.parse(readFileSync(join(findUfopPackage().root, 'package.json'), 'utf8')).engines?.node;
+      const range: string | undefined = JSON.parse(readFileSync(join(findUfopPackage().root, 'package.json'), 'utf8'))
+        .engines?.node;
       const minimum = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(range?.trim() ?? '')?.[1];
       if (!minimum) return { status: 'ok', summary: `Node.js ${version}` };
       if (compareVersions(version, minimum) < 0) {
@@ -44,7 +45,11 @@ export const portCheck: DoctorCheck = {
     const raw = name ? env[name]!.trim() : '9100';
     const port = Number(raw);
     if (!/^\d+$/.test(raw) || port > 65535) {
-      return { status: 'fail', summary: `${name}=${raw} is not a port number`, fix: `set ${name} to a number from 1 to 65535 (or 0 for any free port)` };
+      return {
+        status: 'fail',
+        summary: `${name}=${raw} is not a port number`,
+        fix: `set ${name} to a number from 1 to 65535 (or 0 for any free port)`,
+      };
     }
     if (port === 0) return { status: 'ok', summary: `${name}=0: the service takes any free port` };
     const error = await tryListen(port);
@@ -57,7 +62,11 @@ export const portCheck: DoctorCheck = {
         fix: `stop what listens there (\`ss -ltnp 'sport = :${port}'\` shows it: perhaps your own npm run start:dev), or set PORT to another port`,
       };
     }
-    return { status: 'fail', summary: `cannot listen on ${source}: ${error.code ?? error.message}`, fix: 'use a port above 1023 (lower ones need root), set with PORT' };
+    return {
+      status: 'fail',
+      summary: `cannot listen on ${source}: ${error.code ?? error.message}`,
+      fix: 'use a port above 1023 (lower ones need root), set with PORT',
+    };
   },
 };
 
@@ -78,11 +87,19 @@ export const cpuFlavorCheck: DoctorCheck = {
     const cpu = env.CPU_COUNT?.trim();
     const flavor = env.FLAVOR?.trim();
     if (cpu && !/^[1-9]\d*$/.test(cpu)) {
-      return { status: 'fail', summary: `CPU_COUNT=${cpu} is not a positive integer`, fix: 'set CPU_COUNT to the number of cores the service may use, or remove it' };
+      return {
+        status: 'fail',
+        summary: `CPU_COUNT=${cpu} is not a positive integer`,
+        fix: 'set CPU_COUNT to the number of cores the service may use, or remove it',
+      };
     }
     const match = flavor ? /^C(\d+)M(\d+)$/i.exec(flavor) : null;
     if (flavor && (!match || Number(match[1]) === 0)) {
-      return { status: 'fail', summary: `FLAVOR=${flavor} is not a dora flavor`, fix: 'use Qiniu\'s form C<cores>M<GiB>, such as C1M1 or C4M8 (`qdoractl flavor` lists them)' };
+      return {
+        status: 'fail',
+        summary: `FLAVOR=${flavor} is not a dora flavor`,
+        fix: "use Qiniu's form C<cores>M<GiB>, such as C1M1 or C4M8 (`qdoractl flavor` lists them)",
+      };
     }
     const cores = match ? Number(match[1]) : undefined;
     if (cpu && cores !== undefined && Number(cpu) > cores) {
@@ -92,8 +109,16 @@ export const cpuFlavorCheck: DoctorCheck = {
         fix: `remove CPU_COUNT (the flavor's ${cores} is used) or lower it to ${cores}`,
       };
     }
-    if (cpu) return { status: 'ok', summary: `CPU_COUNT=${cpu}${flavor ? ` (FLAVOR=${flavor})` : ''}: ${cpu} process${cpu === '1' ? '' : 'es'}` };
+    if (cpu)
+      return {
+        status: 'ok',
+        summary: `CPU_COUNT=${cpu}${flavor ? ` (FLAVOR=${flavor})` : ''}: ${cpu} process${cpu === '1' ? '' : 'es'}`,
+      };
     if (cores) return { status: 'ok', summary: `FLAVOR=${flavor}: ${cores} process${cores === 1 ? '' : 'es'}` };
-    return { status: 'ok', summary: 'neither CPU_COUNT nor FLAVOR is set: sized from the cgroup quota or the cores (dora.yaml sets FLAVOR when deployed)' };
+    return {
+      status: 'ok',
+      summary:
+        'neither CPU_COUNT nor FLAVOR is set: sized from the cgroup quota or the cores (dora.yaml sets FLAVOR when deployed)',
+    };
   },
 };

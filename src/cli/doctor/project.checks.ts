@@ -18,10 +18,19 @@ export function dockerfileCheck(dockerfile?: string): DoctorCheck {
     name: 'dockerfile',
     deploy: true,
     async run({ project }: DoctorContext): Promise<CheckResult> {
-      if (!project) return { ...NO_PROJECT, status: 'fail', fix: 'run this inside a qiniu-ufop project (see `qiniu-ufop createproject`)' };
+      if (!project)
+        return {
+          ...NO_PROJECT,
+          status: 'fail',
+          fix: 'run this inside a qiniu-ufop project (see `qiniu-ufop createproject`)',
+        };
       const file = dockerfile ?? defaultDockerfile(project.root);
       if (!existsSync(resolve(project.root, file))) {
-        return { status: 'fail', summary: `${file} does not exist`, fix: dockerfile ? `pass an existing file to --dockerfile, or ${DOCKERFILE_FIX}` : DOCKERFILE_FIX };
+        return {
+          status: 'fail',
+          summary: `${file} does not exist`,
+          fix: dockerfile ? `pass an existing file to --dockerfile, or ${DOCKERFILE_FIX}` : DOCKERFILE_FIX,
+        };
       }
       return { status: 'ok', summary: `${file} is there` };
     },
@@ -46,16 +55,23 @@ export function localDependenciesCheck(dockerfile?: string): DoctorCheck {
       if (local.length === 0) return { status: 'ok', summary: 'every dependency comes from a registry' };
       const file = resolve(project.root, dockerfile ?? defaultDockerfile(project.root));
       const docker = existsSync(file) ? readFileSync(file, 'utf8') : '';
-      const copied = (folder: string) => new RegExp(`^\\s*(COPY|ADD)\\b.*\\b${escapeRegExp(folder)}\\b`, 'm').test(docker);
+      const copied = (folder: string) =>
+        new RegExp(`^\\s*(COPY|ADD)\\b.*\\b${escapeRegExp(folder)}\\b`, 'm').test(docker);
       const uncopied = local.filter((dep) => !copied(dep.folder));
-      if (uncopied.length === 0) return { status: 'ok', summary: `local dependencies are copied into the image (${local.map((dep) => dep.name).join(', ')})` };
+      if (uncopied.length === 0)
+        return {
+          status: 'ok',
+          summary: `local dependencies are copied into the image (${local.map((dep) => dep.name).join(', ')})`,
+        };
       const [first] = uncopied;
       const version = /qiniu-ufop-(\d[^/]*)\.tgz$/.exec(first.spec)?.[1];
       return {
         status: 'fail',
         summary: `${uncopied.map((dep) => `${dep.name} comes from ${dep.spec}`).join(', ')}: the image's \`npm ci\` cannot install it`,
         fix:
-          (version ? `once qiniu-ufop is on the npm registry, \`npm install qiniu-ufop@^${version}\`; until then, ` : '') +
+          (version
+            ? `once qiniu-ufop is on the npm registry, \`npm install qiniu-ufop@^${version}\`; until then, `
+            : '') +
           `add \`COPY ${first.folder} ./${first.folder}\` before each \`RUN npm ci\` of the Dockerfile` +
           (first.folder === 'vendor' ? ' and drop `*.tgz` from .dockerignore' : ''),
       };
@@ -83,11 +99,18 @@ export const buildCheck: DoctorCheck = {
     try {
       tsc = createRequire(join(project.root, 'package.json')).resolve('typescript/bin/tsc');
     } catch {
-      return { status: 'fail', summary: 'TypeScript is not installed in this project', fix: 'run `npm install` (a project needs typescript as a dev dependency)' };
+      return {
+        status: 'fail',
+        summary: 'TypeScript is not installed in this project',
+        fix: 'run `npm install` (a project needs typescript as a dev dependency)',
+      };
     }
     const config = existsSync(project.buildTsconfig) ? project.buildTsconfig : project.tsconfig;
     const shown = relative(project.root, config);
-    const run = await runTool(process.execPath, [tsc, '--noEmit', '-p', config], { timeoutMs: BUILD_TIMEOUT_MS, cwd: project.root });
+    const run = await runTool(process.execPath, [tsc, '--noEmit', '-p', config], {
+      timeoutMs: BUILD_TIMEOUT_MS,
+      cwd: project.root,
+    });
     if (run.code === 0) return { status: 'ok', summary: `the project compiles (tsc --noEmit -p ${shown})` };
     const errors = run.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
     return {

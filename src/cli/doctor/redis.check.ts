@@ -28,7 +28,9 @@ export const redisCheck: DoctorCheck = {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     };
-    const target = sentinels ? `Sentinel ${sentinels} (master ${env.REDIS_SENTINEL_NAME ?? 'mymaster'})` : redactRedisUrl(url!);
+    const target = sentinels
+      ? `Sentinel ${sentinels} (master ${env.REDIS_SENTINEL_NAME ?? 'mymaster'})`
+      : redactRedisUrl(url!);
     const client = sentinels
       ? new Redis({
           ...common,
@@ -44,14 +46,17 @@ export const redisCheck: DoctorCheck = {
     let socketError: Error | undefined;
     client.on('error', (error: Error) => (socketError ??= error));
     try {
-      await withDeadline(client.connect().then(() => client.ping()), REDIS_TIMEOUT_MS);
+      await withDeadline(
+        client.connect().then(() => client.ping()),
+        REDIS_TIMEOUT_MS,
+      );
       return { status: 'ok', summary: `Redis answers at ${target}` };
     } catch (error) {
       return {
         status: 'fail',
         summary: `Redis does not answer at ${target}: ${(socketError ?? (error as Error)).message}`,
         fix: sentinels
-          ? 'check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master\'s name), and that they are reachable from here'
+          ? "check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master's name), and that they are reachable from here"
           : 'start Redis (`apt-get install redis-server`, or `docker run -p 6379:6379 redis`), fix REDIS_URL ' +
             '(redis://[user:password@]host:port[/db]), or unset it to run inline without Redis',
       };
@@ -64,4 +69,3 @@ export const redisCheck: DoctorCheck = {
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return raceDeadline(promise, ms, () => new Error(`no answer within ${ms / 1000} s`));
 }
-

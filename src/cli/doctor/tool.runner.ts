@@ -14,12 +14,20 @@ export interface ToolRun {
  * Runs a tool to completion with a deadline and collects its output, never throwing: a check turns any
  * outcome into an explanation. The tool's stdin is closed, so one that prompts (qdoractl login) cannot hang.
  */
-export function runTool(command: string, args: string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<ToolRun> {
+export function runTool(
+  command: string,
+  args: string[],
+  options: { timeoutMs: number; env?: NodeJS.ProcessEnv; cwd?: string },
+): Promise<ToolRun> {
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

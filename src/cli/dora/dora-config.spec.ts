@@ -4,7 +4,14 @@ import { buildDoraConfig, collectEnv, doraConfigYaml, IMAGE_LOG_PATHS } from './
 
 describe('dora.yaml', () => {
   it('has the fields qdoractl reads, with FLAVOR in env and the image log paths', () => {
-    const config = buildDoraConfig({ ufopName: 'thumb', image: 'thumb:v1', version: 'v1', flavor: 'c2m4', desc: 'thumbnails', env: { A: '1' } });
+    const config = buildDoraConfig({
+      ufopName: 'thumb',
+      image: 'thumb:v1',
+      version: 'v1',
+      flavor: 'c2m4',
+      desc: 'thumbnails',
+      env: { A: '1' },
+    });
     expect(parse(doraConfigYaml(config))).toEqual({
       ufopname: 'thumb',
       verstr: 'v1',
@@ -12,7 +19,12 @@ describe('dora.yaml', () => {
       desc: 'thumbnails',
       flavor: 'C2M4',
       health_check: { path: '/health', timeout: 3 },
-      env: { global: [{ key: 'FLAVOR', value: 'C2M4' }, { key: 'A', value: '1' }] },
+      env: {
+        global: [
+          { key: 'FLAVOR', value: 'C2M4' },
+          { key: 'A', value: '1' },
+        ],
+      },
       log_file_paths: ['/var/log/server/', '/var/log/worker/'],
     });
     expect(IMAGE_LOG_PATHS).toEqual(['/var/log/server/', '/var/log/worker/']);

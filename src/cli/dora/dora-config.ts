@@ -36,11 +36,17 @@ const FLAVOR = /^C\d+M\d+$/;
 
 export function buildDoraConfig(input: DoraConfigInput): DoraConfig {
   const problems: string[] = [];
-  if (!NAME.test(input.ufopName ?? '')) problems.push(`-n/--name ${JSON.stringify(input.ufopName ?? '')}: letters, digits, ".", "_" and "-", starting with a letter or digit`);
-  if (!NAME.test(input.version ?? '')) problems.push(`-v/--version ${JSON.stringify(input.version ?? '')}: letters, digits, ".", "_" and "-" (v1, 1.0.2)`);
-  if (!input.image || /\s/.test(input.image)) problems.push(`-t/--tag ${JSON.stringify(input.image ?? '')}: an image reference such as thumb:v1`);
+  if (!NAME.test(input.ufopName ?? ''))
+    problems.push(
+      `-n/--name ${JSON.stringify(input.ufopName ?? '')}: letters, digits, ".", "_" and "-", starting with a letter or digit`,
+    );
+  if (!NAME.test(input.version ?? ''))
+    problems.push(`-v/--version ${JSON.stringify(input.version ?? '')}: letters, digits, ".", "_" and "-" (v1, 1.0.2)`);
+  if (!input.image || /\s/.test(input.image))
+    problems.push(`-t/--tag ${JSON.stringify(input.image ?? '')}: an image reference such as thumb:v1`);
   const flavor = (input.flavor ?? DEFAULT_FLAVOR).toUpperCase();
-  if (!FLAVOR.test(flavor)) problems.push(`--flavor ${JSON.stringify(input.flavor)}: C<cores>M<GiB>, such as C1M1, C2M4, C4M4`);
+  if (!FLAVOR.test(flavor))
+    problems.push(`--flavor ${JSON.stringify(input.flavor)}: C<cores>M<GiB>, such as C1M1, C2M4, C4M4`);
   for (const key of Object.keys(input.env ?? {})) {
     if (key === 'FLAVOR') problems.push('--env FLAVOR: set it with --flavor');
   }
@@ -75,6 +81,7 @@ export function doraConfigYaml(config: DoraConfig): string {
 export function collectEnv(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf('=');
   const key = eq > 0 ? value.slice(0, eq) : '';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new CliError(`--env expects KEY=VALUE, not ${JSON.stringify(value)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+    throw new CliError(`--env expects KEY=VALUE, not ${JSON.stringify(value)}`);
   return { ...previous, [key]: value.slice(eq + 1) };
 }

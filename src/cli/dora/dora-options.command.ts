@@ -52,7 +52,10 @@ export abstract class DoraOptionsCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '-e, --env <KEY=VALUE>', description: 'a variable for every instance (repeatable), such as REDIS_URL=...' })
+  @Option({
+    flags: '-e, --env <KEY=VALUE>',
+    description: 'a variable for every instance (repeatable), such as REDIS_URL=...',
+  })
   parseEnv(value: string, previous?: Record<string, string>): Record<string, string> {
     return collectEnv(value, previous);
   }

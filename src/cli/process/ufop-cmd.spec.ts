@@ -10,7 +10,7 @@ describe('the cmd process runs', () => {
     expect(routedCommand('hello/qq', names, routes)).toBe('hello/qq');
   });
 
-  it('takes the full cmd, dropping this UFOP\'s name, as Qiniu sends it', () => {
+  it("takes the full cmd, dropping this UFOP's name, as Qiniu sends it", () => {
     expect(routedCommand('tools/hello/qq', names, routes)).toBe('hello/qq');
     expect(routedCommand('tools/json', names, routes)).toBe('json');
   });
@@ -29,7 +29,9 @@ describe('the cmd process runs', () => {
     expect(() => routedCommand('other/hello/qq', names, routes)).toThrow(
       '404 no handler for cmd "other/hello/qq"; drop the UFOP name: qiniu-ufop process hello/qq <file> (or the full cmd tools/hello/qq)',
     );
-    expect(() => routedCommand('other/json', [], routes)).toThrow(/drop the UFOP name: qiniu-ufop process json <file>$/);
+    expect(() => routedCommand('other/json', [], routes)).toThrow(
+      /drop the UFOP name: qiniu-ufop process json <file>$/,
+    );
   });
 
   it('knows the UFOP name from UFOP_NAME, else the package name without its scope', () => {
@@ -43,6 +45,8 @@ describe('the cmd process runs', () => {
     expect(missingArgumentMessage('photo.jpg', ['thumb/:w', 'json'], false)).toBe(
       'missing cmd: qiniu-ufop process <cmd> photo.jpg (no handler is routed at "", so the cmd cannot be left out); routes: thumb/:w, json',
     );
-    expect(missingArgumentMessage('thumb/200', [], true)).toBe('missing the input file: qiniu-ufop process thumb/200 <file> (- reads stdin)');
+    expect(missingArgumentMessage('thumb/200', [], true)).toBe(
+      'missing the input file: qiniu-ufop process thumb/200 <file> (- reads stdin)',
+    );
   });
 });

@@ -23,8 +23,10 @@ export function routedCommand(step: string, names: readonly string[], hasRoute: 
   if (hasRoute(step)) return step;
   if (named) return rest;
   if (slash !== -1 && hasRoute(rest)) {
-    throw new CliError(`404 no handler for cmd ${JSON.stringify(step)}; drop the UFOP name: qiniu-ufop process ${rest} <file>` +
-      (names.length ? ` (or the full cmd ${names[0]}/${rest})` : ''));
+    throw new CliError(
+      `404 no handler for cmd ${JSON.stringify(step)}; drop the UFOP name: qiniu-ufop process ${rest} <file>` +
+        (names.length ? ` (or the full cmd ${names[0]}/${rest})` : ''),
+    );
   }
   return step;
 }

@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerFixture } from '../../../test/support/docker-fixture';
@@ -23,9 +33,13 @@ describe('createProject (qiniu-ufop createproject)', () => {
     const project = await createProject({ target, dockerDir });
 
     expect(project.name).toBe('thumbs');
-    expect(project.files).toEqual(expect.arrayContaining(['package.json', join('src', 'main.ts'), join('docker', 'Dockerfile')]));
+    expect(project.files).toEqual(
+      expect.arrayContaining(['package.json', join('src', 'main.ts'), join('docker', 'Dockerfile')]),
+    );
     expect(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).name).toBe('thumbs');
-    expect(readFileSync(join(target, 'docker', 'Dockerfile'), 'utf8')).toBe(readFileSync(join(dockerDir, 'Dockerfile'), 'utf8'));
+    expect(readFileSync(join(target, 'docker', 'Dockerfile'), 'utf8')).toBe(
+      readFileSync(join(dockerDir, 'Dockerfile'), 'utf8'),
+    );
     // No staging folder is left beside the project.
     expect(readdirSync(join(parent, 'nested'))).toEqual(['thumbs']);
   });
@@ -42,14 +56,19 @@ describe('createProject (qiniu-ufop createproject)', () => {
     // A stand-in package (npm pack of the real one needs a build); npm pack runs for real.
     const ufopRoot = join(parent, 'ufop-pkg');
     mkdirSync(ufopRoot);
-    writeFileSync(join(ufopRoot, 'package.json'), JSON.stringify({ name: 'qiniu-ufop', version: '9.9.9', files: ['index.js'] }));
+    writeFileSync(
+      join(ufopRoot, 'package.json'),
+      JSON.stringify({ name: 'qiniu-ufop', version: '9.9.9', files: ['index.js'] }),
+    );
     writeFileSync(join(ufopRoot, 'index.js'), 'module.exports = 1;\n');
     const target = join(parent, 'thumbs');
     const project = await createProject({ target, dockerDir, pack: true, ufopRoot });
 
     expect(project.ufopDependency).toBe('file:vendor/qiniu-ufop-9.9.9.tgz');
     expect(project.files).toContain(join('vendor', 'qiniu-ufop-9.9.9.tgz'));
-    expect(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies['qiniu-ufop']).toBe('file:vendor/qiniu-ufop-9.9.9.tgz');
+    expect(JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).dependencies['qiniu-ufop']).toBe(
+      'file:vendor/qiniu-ufop-9.9.9.tgz',
+    );
     expect(statSync(join(target, 'vendor', 'qiniu-ufop-9.9.9.tgz')).size).toBeGreaterThan(0);
   });
 
@@ -110,7 +129,9 @@ describe('createProject (qiniu-ufop createproject)', () => {
   it('refuses a folder whose name is not a valid package name, suggesting one', async () => {
     const target = join(parent, 'My Thumbs');
 
-    await expect(createProject({ target, dockerDir })).rejects.toThrow(/"My Thumbs" is not a valid npm package name.*"my-thumbs"/);
+    await expect(createProject({ target, dockerDir })).rejects.toThrow(
+      /"My Thumbs" is not a valid npm package name.*"my-thumbs"/,
+    );
     expect(readdirSync(parent)).toEqual([]);
   });
 
@@ -118,7 +139,9 @@ describe('createProject (qiniu-ufop createproject)', () => {
     const target = join(parent, 'thumbs');
     rmSync(join(dockerDir, 'Dockerfile'));
 
-    await expect(createProject({ target, dockerDir })).rejects.toThrow(/Could not create the project: .*Dockerfile template is missing/);
+    await expect(createProject({ target, dockerDir })).rejects.toThrow(
+      /Could not create the project: .*Dockerfile template is missing/,
+    );
     expect(readdirSync(parent)).toEqual([]);
   });
 

@@ -1,4 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { projectNameProblems, suggestProjectName } from '../../../schematics/application/project-name';
 import { listFiles, projectFiles } from '../../../schematics/application/project.files';
@@ -92,4 +102,3 @@ function writeProject(root: string, options: Parameters<typeof projectFiles>[0])
     writeFileSync(path, file.content, { mode: file.executable ? 0o777 & ~process.umask() : undefined });
   }
 }
-

@@ -42,4 +42,3 @@ export async function packUfopInto(ufopRoot: string, project: string): Promise<s
   if (!existsSync(tarball)) throw new Error(`npm pack did not write ${tarball}`);
   return `file:${relative(project, tarball).split('\\').join('/')}`;
 }
-

@@ -21,7 +21,7 @@ describe('running the build output instead of the sources', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('mirrors the source root into the built entry\'s folder, and what lies beside it too (the sample)', () => {
+  it("mirrors the source root into the built entry's folder, and what lies beside it too (the sample)", () => {
     const project = findProject(dir);
     expect(builtPath(project, project.appModuleFile)).toBe(join(dir, 'dist', 'app.module.js'));
     write('nest-cli.json', '{"sourceRoot":"sample","entryFile":"sample/main"}');
@@ -42,12 +42,22 @@ describe('running the build output instead of the sources', () => {
     expect(checkBuild(findProject(dir))).toEqual({ fresh: false, reason: 'src/deep/thing.ts is newer than the build' });
     write('src/deep/thing.ts', '', 1000);
     write('tsconfig.build.json', '{}', 3000);
-    expect(checkBuild(findProject(dir))).toMatchObject({ fresh: false, reason: 'tsconfig.build.json is newer than the build' });
+    expect(checkBuild(findProject(dir))).toMatchObject({
+      fresh: false,
+      reason: 'tsconfig.build.json is newer than the build',
+    });
   });
 
   it('ignores what the build does not compile: tests, specs, declarations, node_modules, excluded folders', () => {
     write('dist/app.module.js', '', 2000);
-    for (const file of ['test/app.e2e-spec.ts', 'src/a.spec.ts', 'src/types.d.ts', 'node_modules/x/index.ts', '.cache/y.ts', 'src/notes.md']) {
+    for (const file of [
+      'test/app.e2e-spec.ts',
+      'src/a.spec.ts',
+      'src/types.d.ts',
+      'node_modules/x/index.ts',
+      '.cache/y.ts',
+      'src/notes.md',
+    ]) {
       write(file, '', 3000);
     }
     expect(checkBuild(findProject(dir))).toMatchObject({ fresh: true });

@@ -60,6 +60,8 @@ function excludedFolders(project: UfopProject): string[] {
   const exclude = readJson(project.buildTsconfig)?.exclude;
   if (!Array.isArray(exclude)) return [join(project.root, 'test')];
   return exclude
-    .filter((entry): entry is string => typeof entry === 'string' && /^[\w.-]+$/.test(entry) && basename(entry) === entry)
+    .filter(
+      (entry): entry is string => typeof entry === 'string' && /^[\w.-]+$/.test(entry) && basename(entry) === entry,
+    )
     .map((entry) => join(project.root, entry));
 }

@@ -38,7 +38,12 @@ export function loadProject(project: UfopProject): LoadedProject {
   }
   const projectRequire = createRequire(join(project.root, 'package.json'));
   const exports = projectRequire(build.appModule);
-  return withFramework(project, exports, builtFramework(project, projectRequire), `the build output (${relative(project.root, build.appModule)})`);
+  return withFramework(
+    project,
+    exports,
+    builtFramework(project, projectRequire),
+    `the build output (${relative(project.root, build.appModule)})`,
+  );
 }
 
 /**
@@ -58,12 +63,19 @@ export function loadProjectFromSource(project: UfopProject): LoadedProject {
 
 function requireAppModuleFile(project: UfopProject): void {
   if (!existsSync(project.appModuleFile)) {
-    throw new CliError(`${relative(process.cwd(), project.appModuleFile) || project.appModuleFile} does not exist: ` +
-      'process loads the root module from <sourceRoot>/app.module.ts (nest-cli.json); pass --module <file>[#Export] to choose another');
+    throw new CliError(
+      `${relative(process.cwd(), project.appModuleFile) || project.appModuleFile} does not exist: ` +
+        'process loads the root module from <sourceRoot>/app.module.ts (nest-cli.json); pass --module <file>[#Export] to choose another',
+    );
   }
 }
 
-function withFramework(project: UfopProject, exports: Record<string, unknown>, frameworkFile: string, from: string): LoadedProject {
+function withFramework(
+  project: UfopProject,
+  exports: Record<string, unknown>,
+  frameworkFile: string,
+  from: string,
+): LoadedProject {
   const appModule = exports[project.appModuleExport];
   if (!appModule) {
     throw new CliError(`${project.appModuleFile} does not export ${project.appModuleExport}`);
@@ -83,7 +95,10 @@ function withFramework(project: UfopProject, exports: Record<string, unknown>, f
     listRoutes: (app) =>
       registry(app)
         .all()
-        .map((def) => ({ pattern: def.route.pattern instanceof RegExp ? String(def.route.pattern) : def.route.pattern, handler: `${def.className}.${def.methodName}()` })),
+        .map((def) => ({
+          pattern: def.route.pattern instanceof RegExp ? String(def.route.pattern) : def.route.pattern,
+          handler: `${def.className}.${def.methodName}()`,
+        })),
     hasRoute: (app, command) => {
       try {
         return registry(app).match(command) !== undefined;
@@ -114,7 +129,11 @@ function builtFramework(project: UfopProject, projectRequire: NodeRequire): stri
     const config = tsconfigPaths?.loadConfig(project.root);
     const source: string | undefined =
       config?.resultType === 'success' && config.paths
-        ? tsconfigPaths.createMatchPath(config.absoluteBaseUrl, config.paths)('qiniu-ufop', undefined, undefined, ['.ts', '.tsx', '.js'])
+        ? tsconfigPaths.createMatchPath(config.absoluteBaseUrl, config.paths)('qiniu-ufop', undefined, undefined, [
+            '.ts',
+            '.tsx',
+            '.js',
+          ])
         : undefined;
     if (!source) throw new CliError('this project does not depend on qiniu-ufop: npm install qiniu-ufop');
     return projectRequire.resolve(builtPath(project, source));

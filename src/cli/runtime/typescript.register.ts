@@ -18,8 +18,10 @@ export function registerTypeScript(project: UfopProject, projectRequire: NodeReq
   if (registered[REGISTERED]) return registered[REGISTERED];
   const tsNode = tryRequire(projectRequire, 'ts-node');
   if (!tsNode) {
-    throw new CliError('process runs the project from its TypeScript sources with ts-node, which is not installed here: ' +
-      'npm install --save-dev ts-node typescript');
+    throw new CliError(
+      'process runs the project from its TypeScript sources with ts-node, which is not installed here: ' +
+        'npm install --save-dev ts-node typescript',
+    );
   }
   const compiler: SourceCompiler = tryResolve(projectRequire, '@swc/core') ? 'swc' : 'typescript';
   tsNode.register({

@@ -49,12 +49,17 @@ describe('finding the project', () => {
   });
 
   it('says what to do when there is no build yet', () => {
-    expect(() => requireBuiltEntry(findProject(dir))).toThrow(`${join(dir, 'dist', 'main.js')} does not exist: build the project first (npm run build)`);
+    expect(() => requireBuiltEntry(findProject(dir))).toThrow(
+      `${join(dir, 'dist', 'main.js')} does not exist: build the project first (npm run build)`,
+    );
   });
 
   it('reads .env under the real environment, and the mode from it', () => {
     writeFileSync(join(dir, '.env'), 'REDIS_URL=redis://from-file\nUFOP_MODE=queue\n');
-    expect(projectEnv(dir, { UFOP_MODE: 'inline' })).toMatchObject({ REDIS_URL: 'redis://from-file', UFOP_MODE: 'inline' });
+    expect(projectEnv(dir, { UFOP_MODE: 'inline' })).toMatchObject({
+      REDIS_URL: 'redis://from-file',
+      UFOP_MODE: 'inline',
+    });
     expect(projectMode(projectEnv(dir, {}))).toBe('queue');
     expect(projectMode({ REDIS_URL: 'redis://x' })).toBe('queue');
     expect(projectMode({ REDIS_SENTINELS: 's1:26379' })).toBe('queue');

@@ -42,12 +42,15 @@ export interface ProjectOverrides {
 export function findProject(cwd = process.cwd(), overrides: ProjectOverrides = {}): UfopProject {
   const root = findUp(cwd, 'package.json');
   if (!root) {
-    throw new CliError(`no package.json in ${cwd} or above: run this inside a qiniu-ufop project (see \`qiniu-ufop createproject\`)`);
+    throw new CliError(
+      `no package.json in ${cwd} or above: run this inside a qiniu-ufop project (see \`qiniu-ufop createproject\`)`,
+    );
   }
   const nest = readJson(join(root, 'nest-cli.json')) ?? {};
   const sourceRoot = typeof nest.sourceRoot === 'string' ? nest.sourceRoot : 'src';
   const entryFile = typeof nest.entryFile === 'string' ? nest.entryFile : 'main';
-  const buildConfig = typeof nest.compilerOptions?.tsConfigPath === 'string' ? nest.compilerOptions.tsConfigPath : 'tsconfig.build.json';
+  const buildConfig =
+    typeof nest.compilerOptions?.tsConfigPath === 'string' ? nest.compilerOptions.tsConfigPath : 'tsconfig.build.json';
   const outDir = tsOutDir(join(root, buildConfig)) ?? tsOutDir(join(root, 'tsconfig.json')) ?? join(root, 'dist');
 
   const packageName = readJson(join(root, 'package.json'))?.name;
@@ -127,6 +130,9 @@ export function readJson(file: string): any {
   if (!existsSync(file)) return undefined;
   const errors: ParseError[] = [];
   const value = parse(readFileSync(file, 'utf8'), errors, { allowTrailingComma: true });
-  if (errors.length) throw new CliError(`${file} is not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset})`);
+  if (errors.length)
+    throw new CliError(
+      `${file} is not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset})`,
+    );
   return value;
 }

@@ -46,7 +46,12 @@ export class ProcessSupervisor {
   /** Starts the processes; resolves with the exit code once the supervisor has stopped. */
   run(): Promise<number> {
     const { exec, execArgv, inspectPort, processes, label, logger } = this.options;
-    cluster.setupPrimary({ exec, args: [], execArgv: execArgv ?? [], ...(inspectPort !== undefined ? { inspectPort } : {}) });
+    cluster.setupPrimary({
+      exec,
+      args: [],
+      execArgv: execArgv ?? [],
+      ...(inspectPort !== undefined ? { inspectPort } : {}),
+    });
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
     const onSignal = (signal: NodeJS.Signals) => this.stop(0, `received ${signal}`);
     process.on('SIGTERM', onSignal);
@@ -76,7 +81,10 @@ export class ProcessSupervisor {
     for (const worker of running) worker.process.kill('SIGTERM');
     const killer = setTimeout(() => {
       const left = this.running();
-      this.options.logger.warn(`drain timeout (${this.options.drainTimeoutMs} ms): killing ${left.length} process(es)`, CONTEXT);
+      this.options.logger.warn(
+        `drain timeout (${this.options.drainTimeoutMs} ms): killing ${left.length} process(es)`,
+        CONTEXT,
+      );
       for (const worker of left) worker.process.kill('SIGKILL');
     }, this.options.drainTimeoutMs);
     killer.unref();

@@ -28,10 +28,12 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
   process.chdir(project.root);
   const seen = projectEnv(project.root);
   const env = options.env(seen);
-  const processes = options.inspectPort !== undefined ? 1 : options.processes ?? cpuCount({ ...seen, ...env });
+  const processes = options.inspectPort !== undefined ? 1 : (options.processes ?? cpuCount({ ...seen, ...env }));
   const drain = seen.UFOP_DRAIN_TIMEOUT_MS ? Number(seen.UFOP_DRAIN_TIMEOUT_MS) : DEFAULT_DRAIN_TIMEOUT_MS;
   if (!Number.isInteger(drain) || drain < 0) {
-    throw new CliError(`Invalid UFOP_DRAIN_TIMEOUT_MS=${JSON.stringify(seen.UFOP_DRAIN_TIMEOUT_MS)}: expected an integer >= 0`);
+    throw new CliError(
+      `Invalid UFOP_DRAIN_TIMEOUT_MS=${JSON.stringify(seen.UFOP_DRAIN_TIMEOUT_MS)}: expected an integer >= 0`,
+    );
   }
   // The supervisor's lines go where its processes' go, in the same format.
   const logger = createUfopLogger({ ...seen, ...env, UFOP_ROLE: options.kind === 'worker' ? 'worker' : 'all' });
@@ -41,13 +43,14 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
   const scrapes =
     metricsPort === undefined
       ? undefined
-      : await listenForScrapes(metricsPort, async () => ({ contentType: metrics.contentType, text: await metrics.text() })).catch(
-          (error: Error) => {
-            // Not fatal: the service matters more than its metrics (runserver and runworker on one port, say).
-            logger.error(`metrics not served on port ${metricsPort}: ${error.message}`, undefined, 'Supervisor');
-            return undefined;
-          },
-        );
+      : await listenForScrapes(metricsPort, async () => ({
+          contentType: metrics.contentType,
+          text: await metrics.text(),
+        })).catch((error: Error) => {
+          // Not fatal: the service matters more than its metrics (runserver and runworker on one port, say).
+          logger.error(`metrics not served on port ${metricsPort}: ${error.message}`, undefined, 'Supervisor');
+          return undefined;
+        });
   if (scrapes) logger.log(metricsListeningMessage(scrapes, `all ${options.kind} processes`), 'Supervisor');
   const supervisor = new ProcessSupervisor({
     exec,

@@ -9,12 +9,18 @@ export interface SupervisedRunOptions {
 
 /** Declares `--processes` and `--entry` once; createCli reads `@Option` methods through the prototype chain. */
 export abstract class SupervisedRunCommand extends CommandRunner {
-  @Option({ flags: '--processes <n>', description: 'number of processes (default: CPU_COUNT, else the FLAVOR\'s cores)' })
+  @Option({
+    flags: '--processes <n>',
+    description: "number of processes (default: CPU_COUNT, else the FLAVOR's cores)",
+  })
   parseProcesses(value: string): number {
     return intOption(value, '--processes');
   }
 
-  @Option({ flags: '--entry <file>', description: 'the built entry to run (default: <outDir>/<entryFile>.js from nest-cli.json)' })
+  @Option({
+    flags: '--entry <file>',
+    description: 'the built entry to run (default: <outDir>/<entryFile>.js from nest-cli.json)',
+  })
   parseEntry(value: string): string {
     return value;
   }
