@@ -226,6 +226,8 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
           REDIS_URL: 'redis://127.0.0.1:1',
           CPU_COUNT: '8',
           FLAVOR: 'C2M4',
+          // Port 0: whatever else listens on 9100 on this machine (a developer's start:dev) must not add a warning.
+          PORT: '0',
         },
       });
       const out = result.stdout.toString();
