@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ensureBuilt, ROOT } from './support/build';
 import { runCli } from './support/cli-process';
-
-const FAKE_BIN = join(__dirname, 'fixtures', 'fake-bin');
+import { installFakeTools } from './support/fake-tools';
 
 interface Call {
   tool: string;
@@ -67,12 +66,7 @@ describe('qiniu-ufop deploy (fake docker and qdoractl)', () => {
   beforeAll(async () => {
     await ensureBuilt();
     tmp = mkdtempSync(join(tmpdir(), 'ufop-deploy-'));
-    bin = join(tmp, 'bin');
-    mkdirSync(bin);
-    for (const file of ['docker', 'qdoractl', 'fake-tool.js']) {
-      copyFileSync(join(FAKE_BIN, file), join(bin, file));
-      chmodSync(join(bin, file), 0o755);
-    }
+    bin = installFakeTools(tmp);
   }, 300_000);
 
   beforeEach(() => {

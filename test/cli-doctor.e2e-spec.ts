@@ -1,21 +1,10 @@
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
 import { runCli } from './support/cli-process';
+import { installFakeTools } from './support/fake-tools';
 import { runCliInProcess } from './support/cli-in-process';
-
-const FAKE_BIN = join(__dirname, 'fixtures', 'fake-bin');
 
 // What the real tools print in the failures the Python predecessor's troubleshooting section describes.
 const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
@@ -40,12 +29,7 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
   beforeAll(async () => {
     await ensureBuilt();
     tmp = mkdtempSync(join(tmpdir(), 'ufop-doctor-'));
-    bin = join(tmp, 'bin');
-    mkdirSync(bin);
-    for (const file of ['docker', 'qdoractl', 'fake-tool.js']) {
-      copyFileSync(join(FAKE_BIN, file), join(bin, file));
-      chmodSync(join(bin, file), 0o755);
-    }
+    bin = installFakeTools(tmp);
     // A PATH with node and nothing else (this machine has a real docker client on its PATH).
     onlyNode = join(tmp, 'only-node');
     mkdirSync(onlyNode);

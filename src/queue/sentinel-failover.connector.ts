@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type { SentinelConnectionOptions, SentinelConnector as IoredisSentinelConnector } from 'ioredis';
+import { bullIoredis } from './bull-ioredis';
 
 /** The ioredis that Bull's connections use (a dependency of bull, not of qiniu-ufop itself: resolved through it). */
-const { Redis, SentinelConnector }: typeof import('ioredis') = createRequire(require.resolve('bull'))('ioredis');
+const { Redis, SentinelConnector } = bullIoredis();
 
 type ErrorEmitter = Parameters<IoredisSentinelConnector['connect']>[0];
 type NetStream = Awaited<ReturnType<IoredisSentinelConnector['connect']>>;

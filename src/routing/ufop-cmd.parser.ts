@@ -24,15 +24,19 @@ export function parseCmd(raw: unknown, expectedName?: string): ParsedCmd {
   if (raw.length > MAX_CMD_LENGTH) {
     throw new UfopBadRequestError(`cmd is longer than ${MAX_CMD_LENGTH} characters`);
   }
-  const slash = raw.indexOf('/');
-  const name = slash === -1 ? raw : raw.slice(0, slash);
-  const command = slash === -1 ? '' : raw.slice(slash + 1);
+  const { name, command } = splitCmd(raw);
   if (expectedName !== undefined && name !== expectedName) {
     throw new UfopBadRequestError(
       `cmd ${JSON.stringify(raw)} is not for this UFOP: expected it to start with ${expectedName}`,
     );
   }
   return { raw, name, command };
+}
+
+/** The first segment of a cmd (the UFOP name) and the rest (what routes see): `a/b/c` → `a` and `b/c`. */
+export function splitCmd(raw: string): { name: string; command: string } {
+  const slash = raw.indexOf('/');
+  return slash === -1 ? { name: raw, command: '' } : { name: raw.slice(0, slash), command: raw.slice(slash + 1) };
 }
 
 /**

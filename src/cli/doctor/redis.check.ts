@@ -1,16 +1,11 @@
-import { createRequire } from 'node:module';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { bullIoredis } from '../../queue/bull-ioredis';
 import { redactRedisUrl } from '../../queue/ufop-queue.options';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
 import { raceDeadline } from '../../execution/deadline';
 
 /** How long the Redis check waits for a PONG. */
 const REDIS_TIMEOUT_MS = 3_000;
-
-/** The Redis client Bull uses (a dependency of bull, not of qiniu-ufop itself: resolved through it). */
-function redisClass(): new (...args: unknown[]) => Redis {
-  return createRequire(require.resolve('bull'))('ioredis');
-}
 
 /** Queue mode's Redis answers a PING: `REDIS_URL`, or Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`). */
 export const redisCheck: DoctorCheck = {
@@ -20,7 +15,7 @@ export const redisCheck: DoctorCheck = {
     const url = env.REDIS_URL?.trim();
     const sentinels = env.REDIS_SENTINELS?.trim();
     if (!url && !sentinels) return { status: 'skip', summary: 'REDIS_URL is not set: inline mode, no Redis needed' };
-    const Redis = redisClass();
+    const { Redis } = bullIoredis();
     const common: RedisOptions = {
       lazyConnect: true,
       connectTimeout: REDIS_TIMEOUT_MS,
@@ -41,7 +36,7 @@ export const redisCheck: DoctorCheck = {
           name: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',
           sentinelRetryStrategy: () => null,
         })
-      : new Redis(url, common);
+      : new Redis(url!, common);
     // The socket's own error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than connect()'s "Connection is closed".
     let socketError: Error | undefined;
     client.on('error', (error: Error) => (socketError ??= error));

@@ -1,3 +1,4 @@
+import { splitCmd } from '../../routing/ufop-cmd.parser';
 import { CliError } from '../cli.error';
 
 /**
@@ -15,14 +16,12 @@ export function ufopNames(ufopName: string | undefined, packageName: string | un
  * the rest routes, or when the whole would not. A first segment naming another UFOP is refused with what to type.
  */
 export function routedCommand(step: string, names: readonly string[], hasRoute: (command: string) => boolean): string {
-  const slash = step.indexOf('/');
-  const first = slash === -1 ? step : step.slice(0, slash);
-  const rest = slash === -1 ? '' : step.slice(slash + 1);
+  const { name: first, command: rest } = splitCmd(step);
   const named = names.includes(first);
   if (named && hasRoute(rest)) return rest;
   if (hasRoute(step)) return step;
   if (named) return rest;
-  if (slash !== -1 && hasRoute(rest)) {
+  if (step.includes('/') && hasRoute(rest)) {
     throw new CliError(
       `404 no handler for cmd ${JSON.stringify(step)}; drop the UFOP name: qiniu-ufop process ${rest} <file>` +
         (names.length ? ` (or the full cmd ${names[0]}/${rest})` : ''),
