@@ -4,6 +4,7 @@ import { DoctorContext } from './doctor.check';
 import { dockerDaemonFix } from './doctor.messages';
 import { deployFailureMessage, formatReport, runChecks } from './doctor.report';
 import { compareVersions, cpuFlavorCheck, nodeCheck, portCheck } from './environment.checks';
+import { redisCheck } from './redis.check';
 
 const context = (env: Record<string, string | undefined> = {}): DoctorContext => ({ env, path: '' });
 
@@ -24,6 +25,19 @@ describe('doctor checks', () => {
         /docker group/,
       );
       expect(dockerDaemonFix('something else', env)).toMatch(/^check that `docker info` works in this shell/);
+    });
+  });
+
+  describe('redis', () => {
+    it('reads REDIS_SENTINELS as the processes do, and names the master and sentinels it could not reach', async () => {
+      expect(await redisCheck.run(context({}))).toMatchObject({ status: 'skip' });
+      expect(await redisCheck.run(context({ REDIS_SENTINELS: 'a:b:c' }))).toMatchObject({
+        status: 'fail',
+        summary: 'Invalid REDIS_SENTINELS entry "a:b:c": expected host:port',
+      });
+      const down = await redisCheck.run(context({ REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_NAME: 'cache' }));
+      expect(down).toMatchObject({ status: 'fail', fix: expect.stringMatching(/REDIS_SENTINEL_NAME/) });
+      expect(down.summary).toMatch(/^Redis does not answer at the master "cache" of sentinels 127\.0\.0\.1:1: /);
     });
   });
 

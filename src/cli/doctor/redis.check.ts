@@ -1,8 +1,11 @@
 import type { RedisOptions } from 'ioredis';
 import { bullIoredis } from '../../queue/bull-ioredis';
-import { redactRedisUrl } from '../../queue/ufop-queue.options';
+import { describeRedis, redisConnectionOptions, RedisTopology, redisTopology } from '../../queue/redis-topology';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
 import { raceDeadline } from '../../execution/deadline';
+
+const SENTINELS_FIX =
+  "check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master's name), and that they are reachable from here";
 
 /** How long the Redis check waits for a PONG. */
 const REDIS_TIMEOUT_MS = 3_000;
@@ -15,28 +18,41 @@ export const redisCheck: DoctorCheck = {
     const url = env.REDIS_URL?.trim();
     const sentinels = env.REDIS_SENTINELS?.trim();
     if (!url && !sentinels) return { status: 'skip', summary: 'REDIS_URL is not set: inline mode, no Redis needed' };
+    let topology: RedisTopology;
+    try {
+      // The same reading of REDIS_URL / REDIS_SENTINELS (names, passwords) as the processes make.
+      topology = redisTopology({
+        redisUrl: url,
+        redisSentinels: sentinels
+          ?.split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+        redisSentinelName: env.REDIS_SENTINEL_NAME?.trim() || undefined,
+        redisPassword: env.REDIS_PASSWORD?.trim() || undefined,
+        redisSentinelPassword: env.REDIS_SENTINEL_PASSWORD?.trim() || undefined,
+      });
+    } catch (error) {
+      return { status: 'fail', summary: (error as Error).message, fix: SENTINELS_FIX };
+    }
     const { Redis } = bullIoredis();
-    const common: RedisOptions = {
+    // One attempt, no retries and no failover watch: the check asks once and says what it saw.
+    const once: RedisOptions = {
       lazyConnect: true,
       connectTimeout: REDIS_TIMEOUT_MS,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       retryStrategy: () => null,
     };
-    const target = sentinels
-      ? `Sentinel ${sentinels} (master ${env.REDIS_SENTINEL_NAME ?? 'mymaster'})`
-      : redactRedisUrl(url!);
-    const client = sentinels
-      ? new Redis({
-          ...common,
-          sentinels: sentinels.split(',').map((entry) => {
-            const [host, port] = entry.trim().split(':');
-            return { host, port: Number(port || 26379) };
-          }),
-          name: env.REDIS_SENTINEL_NAME?.trim() || 'mymaster',
-          sentinelRetryStrategy: () => null,
-        })
-      : new Redis(url!, common);
+    const target = describeRedis(topology);
+    const client =
+      topology.kind === 'sentinel'
+        ? new Redis({
+            ...redisConnectionOptions(topology),
+            ...once,
+            Connector: undefined,
+            sentinelRetryStrategy: () => null,
+          })
+        : new Redis(topology.url, once);
     // The socket's own error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than connect()'s "Connection is closed".
     let socketError: Error | undefined;
     client.on('error', (error: Error) => (socketError ??= error));
@@ -51,7 +67,7 @@ export const redisCheck: DoctorCheck = {
         status: 'fail',
         summary: `Redis does not answer at ${target}: ${(socketError ?? (error as Error)).message}`,
         fix: sentinels
-          ? "check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master's name), and that they are reachable from here"
+          ? SENTINELS_FIX
           : 'start Redis (`apt-get install redis-server`, or `docker run -p 6379:6379 redis`), fix REDIS_URL ' +
             '(redis://[user:password@]host:port[/db]), or unset it to run inline without Redis',
       };
