@@ -155,20 +155,20 @@ thumbnails at 16 in flight):
 - **The benchmark itself** kept every line the servers printed (the framework's access log: one line per request) in
   a string that grew without bound and was searched again for each chunk, in the process that also runs the
   load generator; \`bench/processes.mjs\` now drops the output once a server is ready, and keeps draining it.
-- **What remains (issue 12, item 10, still open): the framework's per-request path itself**, about 1.3–2.3 ms of
-  CPU per thumbnail more than bare. Per thread (600 thumbnails at 2 in flight, nothing waiting for a slot, CPU read
-  from \`/proc/<pid>/task/*/stat\`): main thread 2.3–2.85 ms against 0.85–1.4 ms, V8's GC threads 0.5–0.75 against
-  0.1–0.2, libuv's pool and libvips's threads the same on both sides (the thumbnail itself). It is not sharp: under
-  \`perf\`, the time in sharp's native \`pipeline()\` is within 0.1 ms per request of bare (the earlier "4× longer"
-  came from the V8 profiler attributing native time wrongly), and nothing the framework starts at boot costs
-  anything (the bare server with the whole Nest application initialised in its process, or with prom-client's
-  default metrics, an async hook or AsyncLocalStorage, costs what bare does). An echo of the same 230 KB body held
-  to the thumbnail's ~100 req/s shows the same excess (+1.0–1.8 ms): at thousands of requests per second the
-  framework's echo costs only 0.25–0.35 ms more, because wake-ups, GC and warm caches are shared by many requests;
-  at ~100 req/s each request pays them alone while libvips keeps both cores busy. The excess is spread thinly
-  (Node's http and stream internals with promise hooks, Express and Nest routing, the controller, the access-log
-  line, prom-client), most of it still in V8's unoptimised tier; cutting promises, \`nextTick\`s and middleware hops
-  per request is the way left.
+- **What remained: full collections started by the requests' buffers.** After the fix above the framework still
+  ran at 0.77–0.84× bare, with ~1.5 ms more CPU per thumbnail, mostly in V8 itself (\`perf\`: 1.3 samples per request
+  in the node binary against bare's 0.26, much of it \`ConcurrentMarking\` and the sweeper). \`--trace-gc\` showed
+  why: 21–90 mark-compacts in 5 s (one every 20–50 requests) and almost no scavenges, against 0 and 23–32 for bare.
+  Each was started by V8's incremental-marking task although the heap itself had not grown (18 MB of 42–59 MB):
+  V8 counts external memory allocated since the last full collection (every request's socket chunks and input,
+  ~460 KB here) against the old generation's headroom, and after Nest's boot its heuristics gave the framework's
+  18 MB live heap a limit of 2.3–3.2×, so ~50 requests' worth of dead buffers used it up before 32 MB of them could
+  trigger the scavenge that frees them cheaply. The bare server has a 4 MB heap and never gets there; given 15 MB of
+  live objects and three forced full GCs, it did the same (34 mark-compacts in 5 s, +0.3 ms per thumbnail). The
+  framework now sets V8's \`--heap-growing-percent\` to \`UFOP_HEAP_GROWING_PERCENT\` (300: 4×, the most V8 picks on its
+  own) at start-up: 1 mark-compact in 5 s, 20–28 scavenges, and the CPU per thumbnail within 0.1–0.5 ms of bare.
+  \`test/gc-headroom.e2e-spec.ts\` sends 3 000 echoes of 230 KB and allows at most 8 full collections (1–2 with the
+  default, 20–57 with \`UFOP_HEAP_GROWING_PERCENT=0\`).
 - Other work on the two CPUs takes CPU time from whichever server is measured: with a high load average (above),
   req/s ratios move by ±0.3 from round to round; the CPU-per-request ratio moves less.
 - sharp runs each call on libuv's thread pool (\`UV_THREADPOOL_SIZE\`, 4) and libvips's own worker threads; on

@@ -35,5 +35,7 @@ export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** Open connections one process accepts; more are closed at once by the server. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
+/** V8 may grow the old generation to this % past the live heap before a full collection (see heap-growth.ts). */
+export const DEFAULT_HEAP_GROWING_PERCENT = 300;
 /** The seconds a 503 (too busy, over budget) asks the client to wait before trying again. */
 export const RETRY_AFTER_SECONDS = 1;

@@ -7,6 +7,7 @@ import { setBootReporter, UfopStartupError } from './errors/ufop-startup.error';
 import { readUfopEnv } from './config/ufop-env';
 import { UFOP_CONFIG } from './ufop.constants';
 import { applyServerLimits } from './http/server-limits';
+import { applyHeapGrowth } from './config/heap-growth';
 
 /** The root module of an application, as `NestFactory.create` takes it. */
 export type EntryModule = Parameters<typeof NestFactory.create>[0];
@@ -34,6 +35,7 @@ export class UfopFactory {
     app.getHttpAdapter().getInstance().disable?.('x-powered-by');
     // Handlers are discovered in onModuleInit: initialise now so a route conflict fails here, not at listen().
     await app.init();
+    applyHeapGrowth(app.get<UfopOptions>(UFOP_CONFIG).heapGrowingPercent);
     // Timeouts, the connection cap and deferred `100 Continue`: what a client can hold of this process.
     applyServerLimits(app.getHttpServer(), app.get<UfopOptions>(UFOP_CONFIG));
     return app;
@@ -51,6 +53,7 @@ export class UfopFactory {
       ...options,
       logger,
     });
+    applyHeapGrowth(app.get<UfopOptions>(UFOP_CONFIG).heapGrowingPercent);
     app.enableShutdownHooks([], { useProcessExit: true });
     return app;
   }

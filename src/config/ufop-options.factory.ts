@@ -15,6 +15,7 @@ import {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_HEAP_GROWING_PERCENT,
 } from '../ufop.constants';
 import { statfsSync } from 'node:fs';
 import { UfopStartupError } from '../errors/ufop-startup.error';
@@ -143,6 +144,8 @@ export function resolveUfopOptions(
       explicit.keepAliveTimeoutMs ?? intVar(env, 'UFOP_KEEPALIVE_TIMEOUT_MS') ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     idleTimeoutMs: explicit.idleTimeoutMs ?? intVar(env, 'UFOP_IDLE_TIMEOUT_MS') ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxConnections: explicit.maxConnections ?? intVar(env, 'UFOP_MAX_CONNECTIONS') ?? DEFAULT_MAX_CONNECTIONS,
+    heapGrowingPercent:
+      explicit.heapGrowingPercent ?? intVar(env, 'UFOP_HEAP_GROWING_PERCENT', 0) ?? DEFAULT_HEAP_GROWING_PERCENT,
     // Unset: derived at run time from the live workers' slots (see queue-bound.ts).
     maxQueued: explicit.maxQueued ?? intVar(env, 'UFOP_MAX_QUEUED'),
     playground: explicit.playground ?? boolVar(env, 'UFOP_PLAYGROUND') ?? defaultPlayground(env),

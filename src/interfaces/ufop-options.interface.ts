@@ -104,6 +104,13 @@ export interface UfopOptions {
   /** `UFOP_MAX_CONNECTIONS`: open connections one process accepts. Default 1024. */
   maxConnections: number;
   /**
+   * `UFOP_HEAP_GROWING_PERCENT`: V8 may let the old generation grow this many percent past the live heap before a
+   * full collection (V8's `--heap-growing-percent`, set when the application starts). Default 300 (4×, the most
+   * V8 chooses by itself): requests' short-lived buffers then die in cheap young-generation collections instead of
+   * starting full ones. 0 leaves it to V8; a `--heap-growing-percent` given to node wins.
+   */
+  heapGrowingPercent: number;
+  /**
    * `UFOP_MAX_QUEUED`: queue mode; jobs waiting for a worker before a web process refuses new requests with 503,
    * before storing their input. Default (unset): one per job slot of the live workers (each worker advertises its
    * `UFOP_CONCURRENCY` in Redis), never fewer than `UFOP_MAX_WAITING` (100).
