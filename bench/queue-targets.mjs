@@ -52,12 +52,13 @@ export function targetsSection(rows) {
   }
   return `## Queue-mode targets
 
-From the table above (issue 9, "cheaper jobs"). The predecessor's figure is the one recorded on this machine
-(${PREDECESSOR.rps} req/s at 16 connections, p50 ${PREDECESSOR.p50} ms); its package can no longer be installed to re-run it.
+From the table above (issue 9, "cheaper jobs"). The predecessor's figure is the one recorded on this project's machine of the time, slower than today's
+(${PREDECESSOR.rps} req/s at 16 connections, p50 ${PREDECESSOR.p50} ms); its package can no longer be installed to re-run it. Its throughput is bound by its
+100 ms result polling (16 connections / 0.104 s ≈ 154 req/s), not by the CPU, so a faster machine hardly raises it.
 Server CPU excludes Redis's (its own column above).
 
 Before the changes of issue 9 (the build of commit 4af198d), measured side by side with the same client on
-2026-11-28 (load average 6–10; medians of 3–4 interleaved rounds, 1 KiB, 16 connections): one web+worker process
+2026-11-28 on that earlier machine (load average 6–10; medians of 3–4 interleaved rounds, 1 KiB, 16 connections): one web+worker process
 336 req/s and 1984 µs of server CPU per request (after: 641 and 1469, inline 448), Redis 519 µs (after: 182); one
 web and one worker process 168 req/s and 3113 µs (after: 257 and 2734). At 1 MiB nothing changed (17.3 against
 18.3 ms per request, within the noise): the bytes go through Redis as before.
