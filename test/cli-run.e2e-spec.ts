@@ -224,5 +224,17 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
       await Promise.all([web.stop(), worker.stop()]);
       expect([web.exitCode, worker.exitCode]).toEqual([0, 0]);
     }, 120_000);
+
+    it("gives each worker process its share of UFOP_CONCURRENCY's default without -c: 2 per CPU", async () => {
+      const worker = start(['runworker', '--processes', '2'], {
+        REDIS_URL: redis.url,
+        UFOP_QUEUE_PREFIX: prefix,
+        CPU_COUNT: '3',
+        UFOP_CONCURRENCY: undefined,
+      });
+      await worker.waitFor(/worker started \(queue \S+, up to 3 jobs at once\)/, 2); // 2 × 3 CPUs ÷ 2 processes
+      await worker.stop();
+      expect(worker.exitCode).toBe(0);
+    }, 60_000);
   });
 });
