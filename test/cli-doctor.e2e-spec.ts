@@ -135,14 +135,12 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         join(packed, 'package.json'),
         JSON.stringify({ name: 'packed', dependencies: { 'qiniu-ufop': 'file:vendor/qiniu-ufop-0.1.0.tgz' } }),
       );
-      writeFileSync(
-        join(packed, 'docker', 'Dockerfile'),
-        'FROM node:20-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n',
-      );
-      const failing = await runCliInProcess(['doctor', '--deploy'], {
-        cwd: packed,
-        env: { PATH: `${bin}:${onlyNode}` },
-      });
+      // doctor --deploy on the project, with this Dockerfile.
+      const doctorWith = (dockerfile: string) => {
+        writeFileSync(join(packed, 'docker', 'Dockerfile'), dockerfile);
+        return runCliInProcess(['doctor', '--deploy'], { cwd: packed, env: { PATH: `${bin}:${onlyNode}` } });
+      };
+      const failing = await doctorWith('FROM node:20-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n');
       expect(failing.error?.message).toMatch(/^failed: dependencies; a deploy would fail/);
       expect(line(failing.stdout, 'dependencies')).toMatch(
         /FAIL\s+dependencies\s+qiniu-ufop comes from file:vendor\/qiniu-ufop-0\.1\.0\.tgz: the image's `npm ci` cannot install it$/,
@@ -151,14 +149,9 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         'fix: once qiniu-ufop is on the npm registry, `npm install qiniu-ufop@^0.1.0`; until then, add `COPY vendor ./vendor` before each `RUN npm ci`',
       );
 
-      writeFileSync(
-        join(packed, 'docker', 'Dockerfile'),
+      const passing = await doctorWith(
         'FROM node:20-slim\nCOPY package.json package-lock.json ./\nCOPY vendor ./vendor\nRUN npm ci\n',
       );
-      const passing = await runCliInProcess(['doctor', '--deploy'], {
-        cwd: packed,
-        env: { PATH: `${bin}:${onlyNode}` },
-      });
       expect(passing.error).toBeUndefined();
       expect(line(passing.stdout, 'dependencies')).toMatch(
         /ok\s+dependencies\s+local dependencies are copied into the image \(qiniu-ufop\)/,

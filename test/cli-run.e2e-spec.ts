@@ -5,7 +5,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
-import { CliProcess, freePort, runCli, waitForHealthy } from './support/cli-process';
+import { CliProcess, runCli, waitForHealthy } from './support/cli-process';
+import { freePort } from './support/free-port';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 
 const alive = (pid: number) => {

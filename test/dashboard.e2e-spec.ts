@@ -1,6 +1,6 @@
 import { Browser } from 'playwright-core';
 import { launchBrowser } from './support/browser';
-import { freePort } from './support/cli-process';
+import { freePort } from './support/free-port';
 import { startTestApp } from './support/in-process-server';
 import { StartedServer } from './support/protocol.suite';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { IMAGE_LOG_PATHS } from '../src/cli/dora/dora-config';
 import { CLI, ensureBuilt } from './support/build';
-import { CliProcess, freePort, waitForHealthy } from './support/cli-process';
+import { CliProcess, waitForHealthy } from './support/cli-process';
+import { freePort } from './support/free-port';
 import { parseDockerfile, Stage } from './support/dockerfile';
 
 /**

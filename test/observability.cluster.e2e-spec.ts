@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
-import { CliProcess, freePort, waitForHealthy } from './support/cli-process';
+import { CliProcess, waitForHealthy } from './support/cli-process';
+import { freePort } from './support/free-port';
 
 const TOKEN = 'cluster-admin-token-0123456789';
 

@@ -1,4 +1,4 @@
-import { freePort } from './support/cli-process';
+import { freePort } from './support/free-port';
 import { startTestApp } from './support/in-process-server';
 import { post, StartedServer } from './support/protocol.suite';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { post } from './support/protocol.suite';
 import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
-import { freePort } from './support/cli-process';
+import { freePort } from './support/free-port';
 import { UfopProcess } from './support/ufop-process';
 
 const TOKEN = 'logs-admin-token-0123456789';

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { freePort, deleteKeysUnder, RedisServer, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { deleteKeysUnder, RedisServer, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { freePort } from './support/free-port';
 import { callHandler as call, health, UfopProcess } from './support/ufop-process';
 
 /** Repeats `probe` until it returns true; the cap only stops a broken run, it is not a performance bound. */

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { freePort, redisAnswers } from './redis';
+import { redisAnswers } from './redis';
+import { freePort } from './free-port';
 
 /**
  * A Sentinel-managed Redis on loopback, all of it child processes of this test: a master, one replica and three

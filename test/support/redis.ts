@@ -1,8 +1,8 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { freePort } from './free-port';
 
 /** Where the test run's Redis is: `REDIS_URL`, else the local default. */
 export const DEFAULT_TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -119,17 +119,6 @@ function assertRedisServerInstalled(): void {
         'Install it (Debian/Ubuntu: apt-get install -y redis-server), or set REDIS_URL to a Redis this test run may use.',
     );
   }
-}
-
-/** A port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A key prefix of this test run's own, so parallel suites and other users of the Redis never collide. */
