@@ -153,11 +153,9 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.blobStore().putStream(this.keys.input(jobId), input.stream());
         await this.queue.add(data, { jobId });
       } else {
-        // One connection, so Redis runs the SET before the job can be seen by any worker.
-        const stored = inputBlob
-          ? this.client.set(this.keys.input(jobId), input.body, 'PX', this.blobTtlMs)
-          : undefined;
-        await Promise.all([stored, this.queue.add(data, { jobId })]);
+        // The input goes on the blob connection, not Bull's: Redis must have it before any worker can see the job.
+        if (inputBlob) await this.blobStore().put(this.keys.input(jobId), input.body);
+        await this.queue.add(data, { jobId });
       }
       const result = await done;
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
@@ -250,13 +248,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       if (hadInput) this.client.del(input).catch(() => undefined);
       return result.body ? Buffer.from(result.body, 'base64') : Buffer.alloc(0);
     }
-    const key = this.keys.output(jobId);
-    const [[error, bytes]] = (await this.client
-      .multi()
-      .getBuffer(key)
-      .del(hadInput ? [key, input] : [key])
-      .exec()) as [[Error | null, Buffer | null]];
-    if (error) throw error;
+    const bytes = await this.blobStore().take(this.keys.output(jobId), hadInput ? [input] : []);
     if (!bytes) throw new UfopUnavailableError('the result of this request expired before it could be read');
     return bytes;
   }

@@ -3,22 +3,61 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { withKnownSize } from '../output/sized-stream';
+import { RespBlobConnection } from './resp-blob.connection';
+import { RespErrorReply, RespReply } from './resp-reply.parser';
 
 /** Large blobs move through Redis in pieces of this size: no Node process holds one whole, and no command is huge. */
 export const BLOB_PIECE_BYTES = 1024 * 1024;
 
 /**
- * Binary values in Redis for queue mode's inputs and outputs. Small ones are one SET and one GET. Large ones (a
+ * Binary values in Redis for queue mode's inputs and outputs. Those held whole in memory are one SET and one GET,
+ * sent on the client's blob connection (`RespBlobConnection`), which neither copies nor chunks them. Large ones (a
  * spilled input, a streamed result) are written piece by piece (SET, then APPEND) from a stream, and read piece by
  * piece (GETRANGE) into a stream or a file, so that a 200 MB input never sits whole in the memory of the web
  * process or the worker. The bytes do sit whole in Redis, which is why the web process counts them against its
  * budget (`UFOP_MAX_INFLIGHT_BYTES`).
  */
 export class RedisBlobStore {
+  private readonly bytes: RespBlobConnection;
+
   constructor(
     private readonly client: Redis,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.bytes = RespBlobConnection.of(client);
+  }
+
+  /** Stores a value held in memory; resolves once Redis has it. */
+  async put(key: string, value: Buffer): Promise<void> {
+    check(await this.bytes.send(['SET', key, value, 'PX', this.ttlMs]));
+  }
+
+  /**
+   * Stores a value, then publishes a message on the same connection: whoever hears the message finds the value,
+   * without waiting for the SET's reply first. Resolves once Redis has run both.
+   */
+  async putThenPublish(key: string, value: Buffer, channel: string, message: string): Promise<void> {
+    const replies = await this.bytes.sendAll([
+      ['SET', key, value, 'PX', this.ttlMs],
+      ['PUBLISH', channel, message],
+    ]);
+    replies.forEach(check);
+  }
+
+  /** A stored value, or null when there is none (expired, deleted, never stored). */
+  async get(key: string): Promise<Buffer | null> {
+    return bulk(await this.bytes.send(['GET', key]));
+  }
+
+  /** A stored value (or null), deleting it and the other keys given in the same round trip. */
+  async take(key: string, alsoDelete: readonly string[] = []): Promise<Buffer | null> {
+    const [value, deleted] = await this.bytes.sendAll([
+      ['GET', key],
+      ['DEL', key, ...alsoDelete],
+    ]);
+    check(deleted);
+    return bulk(value);
+  }
 
   /** Stores bytes from a stream, in pieces; resolves with the number of bytes stored (0: nothing stored). */
   async putStream(key: string, source: Readable): Promise<number> {
@@ -73,4 +112,15 @@ export class RedisBlobStore {
   async toFile(key: string, size: number, path: string): Promise<void> {
     await pipeline(this.stream(key, size), createWriteStream(path, { mode: 0o600, flags: 'wx' }));
   }
+}
+
+function check(reply: RespReply): RespReply {
+  if (reply instanceof RespErrorReply) throw reply;
+  return reply;
+}
+
+function bulk(reply: RespReply): Buffer | null {
+  check(reply);
+  if (reply !== null && !Buffer.isBuffer(reply)) throw new Error(`Redis answered a GET with ${String(reply)}`);
+  return reply;
 }

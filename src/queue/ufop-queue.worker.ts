@@ -54,6 +54,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private running = 0;
   private processing = false;
   private advertised?: WorkerSlots;
+  private blobs?: RedisBlobStore;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -113,9 +114,11 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const started = nowMs();
     let status = 500;
     try {
-      const { result, body } = await this.execute(job);
+      const { result, body, output } = await this.execute(job);
       status = result.status;
-      this.reply(job, { id, result: body === undefined ? result : { ...result, body } });
+      const reply: UfopJobReply = { id, result: body === undefined ? result : { ...result, body } };
+      if (output) this.storeThenReply(job, output, reply);
+      else this.reply(job, reply);
       return result;
     } catch (error) {
       const failure = error as UfopJobFailure;
@@ -138,10 +141,30 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Runs one job: its result, with the output's bytes in base64 when they are few enough to go in the reply; its
-   * failure carries the status and message the client will see.
+   * Stores an output held in memory and publishes the reply after it, on the blob connection: Redis runs the SET
+   * first, so the web tier finds the output when it hears the reply, and no round trip is spent waiting in between.
    */
-  private async execute(job: Job<UfopJobData>): Promise<{ result: UfopJobResult; body?: string }> {
+  private storeThenReply(job: Job<UfopJobData>, output: Buffer, reply: UfopJobReply): void {
+    const key = this.keys.output(reply.id);
+    const channel = job.data?.replyTo;
+    const stored = channel
+      ? this.blobStore().putThenPublish(key, output, channel, JSON.stringify(reply))
+      : this.blobStore().put(key, output);
+    stored.catch((error: Error) => this.logger.warn(`job ${reply.id}: output not stored: ${error.message}`));
+  }
+
+  private blobStore(): RedisBlobStore {
+    const client = this.queue!.client as unknown as Redis;
+    this.blobs ??= new RedisBlobStore(client, this.options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS);
+    return this.blobs;
+  }
+
+  /**
+   * Runs one job: its result, with the output's bytes in base64 when they are few enough to go in the reply, or
+   * the output itself when it is to be stored beside the reply; its failure carries the status and message the
+   * client will see.
+   */
+  private async execute(job: Job<UfopJobData>): Promise<{ result: UfopJobResult; body?: string; output?: Buffer }> {
     const { data } = job;
     const startedAt = nowMs();
     const jobId = String(job.id);
@@ -149,7 +172,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const remaining = Math.min(data.deadline - Date.now(), configured);
     if (remaining <= 0) throw encodeFailure(504, handlerTimeoutMessage(configured));
     const client = this.queue!.client as unknown as Redis;
-    const blobs = new RedisBlobStore(client, configured + BLOB_TTL_MARGIN_MS);
+    const blobs = this.blobStore();
     const abort = new AbortController();
     const temp = new RequestTempFiles(this.admission.ensureTempDir());
     const inputKey = this.keys.input(jobId);
@@ -182,12 +205,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
         startedAt,
       };
       if (body.length <= INLINE_BYTES) return { result, body: body.toString('base64') };
-      // Not awaited: the reply is published on this same connection, so Redis runs the SET first, and the web tier
-      // reads the output only after the reply. Saves a round trip per job.
-      client.set(this.keys.output(jobId), body, 'PX', configured + BLOB_TTL_MARGIN_MS).catch((error: Error) => {
-        this.logger.warn(`job ${jobId}: output not stored: ${error.message}`);
-      });
-      return { result };
+      return { result, output: body };
     } catch (error) {
       if (error instanceof UfopJobFailure) throw error;
       const { status, message, unexpected } = toErrorBody(error);
@@ -210,7 +228,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   ): Promise<{ body: Buffer } | { file: { path: string; size: number } }> {
     if (size === 0) return { body: Buffer.alloc(0) };
     if (size <= this.options.spillBytes) {
-      const body = await client.getBuffer(key);
+      const body = await blobs.get(key);
       if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
       return { body };
     }
