@@ -16,10 +16,10 @@ async function readyClient(url: string, options: Record<string, unknown> = {}): 
   return client;
 }
 
-/** The blob connection's entry in CLIENT LIST, if it is connected. */
+/** The id of the blob connection for writes in CLIENT LIST, if it is connected. */
 async function blobClientId(client: RedisClient): Promise<string | undefined> {
   const list = (await client.client('LIST')) as string;
-  return /id=(\d+) .*name=ufop-test-blobs/.exec(list)?.[1];
+  return /id=(\d+) [^\n]*name=ufop-test-blob-writes/.exec(list)?.[1];
 }
 
 describe('the blob connection (RESP over its own socket)', () => {
@@ -99,14 +99,22 @@ describe('the blob connection (RESP over its own socket)', () => {
     expect(id).toBeDefined();
     // The server blocks this connection's next command, then the connection is killed under it.
     await client.set(`${prefix}:big`, randomBytes(1024));
-    const connection = RespBlobConnection.of(client);
+    const connection = RespBlobConnection.of(client, 'writes');
     const blocked = connection.send(['BLPOP', `${prefix}:never`, '0']);
     blocked.catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await client.client('KILL', 'ID', id!);
     await expect(blocked).rejects.toThrow(/closed|ECONNRESET/);
+    await store.put(`${prefix}:k`, randomBytes(10));
     expect((await store.get(`${prefix}:big`))!.length).toBe(1024);
-    expect(await blobClientId(client)).not.toBe(id);
+    const reopened = await blobClientId(client);
+    expect(reopened).toBeDefined();
+    expect(reopened).not.toBe(id);
+    // Reads and writes go on two connections: a SET's reply never waits behind the bytes of a GET.
+    expect(((await client.client('LIST')) as string).match(/name=ufop-test-blob-(reads|writes)/g)?.sort()).toEqual([
+      'name=ufop-test-blob-reads',
+      'name=ufop-test-blob-writes',
+    ]);
   });
 
   it('refuses at once while its Bull client is not connected, and closes for good with it', async () => {

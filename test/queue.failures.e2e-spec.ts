@@ -194,6 +194,12 @@ describe('queue mode when things go wrong', () => {
       const all = await launch(settings);
       const reply = await call(all.baseUrl, 'demo/probe/hold/late/10000');
       expect([reply.status, reply.json()]).toEqual([504, { error: 'handler did not finish within 1000 ms' }]);
+      // The handler's signal is aborted at the timeout, so a handler that listens stops there.
+      await all.waitFor(/job-aborted late/, 5000);
+      // And at the end of a job that finished in time, as inline mode does at the end of the request.
+      const inTime = await call(all.baseUrl, 'demo/probe/hold/intime/10');
+      expect(inTime.status).toBe(200);
+      await all.waitFor(/job-aborted intime/, 5000);
       const client = new Redis(redis.url);
       try {
         const failedKey = `${settings.UFOP_QUEUE_PREFIX}:ufop:failed`;

@@ -98,28 +98,8 @@ export class UfopController {
     // Then admission, still before reading: a place and the declared bytes, or 503 + Retry-After now.
     const admitted = this.admission.admit(source.declared);
     try {
-      const signal = requestSignal(res);
-      const loaded = url
-        ? await this.fetcher.fetch(
-            url,
-            (declared) =>
-              new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }),
-            signal(),
-          )
-        : { stored: await (source.readBody?.(admitted) ?? emptyInput()), contentType: source.contentType };
+      const input = await this.loadInput(req, res, source, cmd, url, admitted);
       const fetched = performance.now();
-      ufopContext()?.inputDone(loaded.stored.size);
-
-      const input = new UfopInput({
-        ...UfopInput.stored(loaded.stored),
-        contentType: loaded.contentType ?? source.contentType,
-        cmd: cmd.raw,
-        command: cmd.command,
-        url,
-        qiniu: decodeQiniuHeaders(req.headers),
-        signal,
-        temp: admitted.temp,
-      });
       const response = await this.executor.execute({
         handlerId: handler.id,
         params,
@@ -136,6 +116,41 @@ export class UfopController {
       // result may still be reading its input's temp file until then.
       void admitted.release();
     }
+  }
+
+  /**
+   * The request's input, downloaded or read from its body. A method of its own so that nothing of the loading is
+   * kept by `process` while the request runs: in queue mode the executor lets the bytes go once they are in Redis,
+   * and they are then freed by V8's young-generation collection rather than living on until a full one.
+   */
+  private async loadInput(
+    req: Request,
+    res: Response,
+    source: SourceRequest,
+    cmd: { raw: string; command: string },
+    url: string | undefined,
+    admitted: AdmittedRequest,
+  ): Promise<UfopInput> {
+    const signal = requestSignal(res);
+    const loaded = url
+      ? await this.fetcher.fetch(
+          url,
+          (declared) =>
+            new InputSink({ ...this.sinkOptions(admitted, this.options.maxBodyBytes), declared, syncWrites: true }),
+          signal(),
+        )
+      : { stored: await (source.readBody?.(admitted) ?? emptyInput()), contentType: source.contentType };
+    ufopContext()?.inputDone(loaded.stored.size);
+    return new UfopInput({
+      ...UfopInput.stored(loaded.stored),
+      contentType: loaded.contentType ?? source.contentType,
+      cmd: cmd.raw,
+      command: cmd.command,
+      url,
+      qiniu: decodeQiniuHeaders(req.headers),
+      signal,
+      temp: admitted.temp,
+    });
   }
 
   private sinkOptions(admitted: AdmittedRequest, maxBytes: number) {

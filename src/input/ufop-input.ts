@@ -9,6 +9,13 @@ import { BufferStream, withKnownSize } from '../output/sized-stream';
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
+/**
+ * Queue mode's web tier, once an input's bytes are in Redis: lets them go, so that V8 frees them while the job
+ * waits for a worker instead of keeping them to the end of the request. Not part of the public API: a symbol that
+ * only the framework imports.
+ */
+export const releaseInputBytes = Symbol('releaseInputBytes');
+
 export interface UfopInputInit {
   /** The bytes, when they are in memory. */
   body?: Buffer;
@@ -53,6 +60,7 @@ export class UfopInput {
   private readonly file?: { path: string; size: number };
   private readonly temp?: RequestTempFiles;
   private signalSource: AbortSignal | (() => AbortSignal) | undefined;
+  private released = false;
 
   constructor(init: UfopInputInit) {
     this.buffer = init.body ?? (init.file ? undefined : Buffer.alloc(0));
@@ -82,18 +90,21 @@ export class UfopInput {
    * loads the whole file into memory, synchronously: use `stream()`, `path()` or `await buffer()` instead there.
    */
   get body(): Buffer {
+    this.assertHeld();
     this.buffer ??= readFileSync(this.file!.path);
     return this.buffer;
   }
 
   /** The bytes, read without blocking the event loop when the input is on disk. */
   async bytes(): Promise<Buffer> {
+    this.assertHeld();
     this.buffer ??= await readFile(this.file!.path);
     return this.buffer;
   }
 
   /** The bytes as a stream: from memory, or read from the temp file as it is consumed. */
   stream(): Readable {
+    this.assertHeld();
     if (this.buffer) return new BufferStream(this.buffer);
     return withKnownSize(createReadStream(this.file!.path), this.size);
   }
@@ -104,6 +115,7 @@ export class UfopInput {
    */
   async path(): Promise<string> {
     if (this.file) return this.file.path;
+    this.assertHeld();
     const path = this.tempPath('.in');
     await writeFile(path, this.buffer!, { mode: 0o600 });
     return path;
@@ -128,5 +140,16 @@ export class UfopInput {
   /** The body as UTF-8 text. */
   text(): string {
     return this.body.toString('utf8');
+  }
+
+  /** See `releaseInputBytes`: an input in memory gives up its bytes; one on disk keeps its file. */
+  [releaseInputBytes](): void {
+    if (this.file) return;
+    this.buffer = undefined;
+    this.released = true;
+  }
+
+  private assertHeld(): void {
+    if (this.released) throw new Error('the bytes of this input were handed to the job queue and are no longer here');
   }
 }

@@ -7,6 +7,7 @@ import { handlerTimeoutMessage } from '../execution/inline.executor';
 import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interface';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UfopResponse } from '../output/ufop-response';
+import { releaseInputBytes } from '../input/ufop-input';
 import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { describeRedis, redisTopology } from './redis-topology';
 import { INLINE_BYTES, UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
@@ -154,7 +155,13 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.queue.add(data, { jobId });
       } else {
         // The input goes on the blob connection, not Bull's: Redis must have it before any worker can see the job.
-        if (inputBlob) await this.blobStore().put(this.keys.input(jobId), input.body);
+        if (inputBlob) {
+          const stored = this.blobStore().put(this.keys.input(jobId), input.body);
+          // The socket holds the bytes until the kernel has them; nothing else needs them: freed by a cheap
+          // young-generation collection, not by a full one after the job (see `releaseInputBytes`).
+          input[releaseInputBytes]();
+          await stored;
+        }
         await this.queue.add(data, { jobId });
       }
       const result = await done;

@@ -18,18 +18,20 @@ export const BLOB_PIECE_BYTES = 1024 * 1024;
  * budget (`UFOP_MAX_INFLIGHT_BYTES`).
  */
 export class RedisBlobStore {
-  private readonly bytes: RespBlobConnection;
+  private readonly writes: RespBlobConnection;
+  private readonly reads: RespBlobConnection;
 
   constructor(
     private readonly client: Redis,
     private readonly ttlMs: number,
   ) {
-    this.bytes = RespBlobConnection.of(client);
+    this.writes = RespBlobConnection.of(client, 'writes');
+    this.reads = RespBlobConnection.of(client, 'reads');
   }
 
   /** Stores a value held in memory; resolves once Redis has it. */
   async put(key: string, value: Buffer): Promise<void> {
-    check(await this.bytes.send(['SET', key, value, 'PX', this.ttlMs]));
+    check(await this.writes.send(['SET', key, value, 'PX', this.ttlMs]));
   }
 
   /**
@@ -37,7 +39,7 @@ export class RedisBlobStore {
    * without waiting for the SET's reply first. Resolves once Redis has run both.
    */
   async putThenPublish(key: string, value: Buffer, channel: string, message: string): Promise<void> {
-    const replies = await this.bytes.sendAll([
+    const replies = await this.writes.sendAll([
       ['SET', key, value, 'PX', this.ttlMs],
       ['PUBLISH', channel, message],
     ]);
@@ -46,12 +48,12 @@ export class RedisBlobStore {
 
   /** A stored value, or null when there is none (expired, deleted, never stored). */
   async get(key: string): Promise<Buffer | null> {
-    return bulk(await this.bytes.send(['GET', key]));
+    return bulk(await this.reads.send(['GET', key]));
   }
 
   /** A stored value (or null), deleting it and the other keys given in the same round trip. */
   async take(key: string, alsoDelete: readonly string[] = []): Promise<Buffer | null> {
-    const [value, deleted] = await this.bytes.sendAll([
+    const [value, deleted] = await this.reads.sendAll([
       ['GET', key],
       ['DEL', key, ...alsoDelete],
     ]);

@@ -31,14 +31,21 @@ interface Waiting {
  * new one. A command sent while the client is not connected fails at once, as ioredis's would.
  */
 export class RespBlobConnection {
-  private static readonly ofClient = new WeakMap<Redis, RespBlobConnection>();
+  private static readonly ofClient = new WeakMap<Redis, Map<string, RespBlobConnection>>();
 
-  /** The blob connection that follows this Bull client: one per client, shared by the web tier and the worker. */
-  static of(client: Redis): RespBlobConnection {
-    let connection = RespBlobConnection.ofClient.get(client);
+  /**
+   * The blob connection of this Bull client for one direction of traffic (`writes`: SET and PUBLISH; `reads`: GET
+   * and DEL): one per client and direction, shared by the web tier and the worker. Two, because Redis answers a
+   * connection's commands in order: a SET's `+OK` would otherwise wait behind the megabytes of GETs sent before
+   * it, and its input be held that much longer.
+   */
+  static of(client: Redis, direction: 'reads' | 'writes'): RespBlobConnection {
+    let connections = RespBlobConnection.ofClient.get(client);
+    if (!connections) RespBlobConnection.ofClient.set(client, (connections = new Map()));
+    let connection = connections.get(direction);
     if (!connection) {
-      connection = new RespBlobConnection(client, `${client.options.connectionName ?? 'ufop'}-blobs`);
-      RespBlobConnection.ofClient.set(client, connection);
+      const name = `${client.options.connectionName ?? 'ufop'}-blob-${direction}`;
+      connections.set(direction, (connection = new RespBlobConnection(client, name)));
     }
     return connection;
   }

@@ -173,7 +173,16 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (remaining <= 0) throw encodeFailure(504, handlerTimeoutMessage(configured));
     const client = this.queue!.client as unknown as Redis;
     const blobs = this.blobStore();
-    const abort = new AbortController();
+    // Made on first use, as in inline mode: most handlers never look at their signal.
+    let abort: AbortController | undefined;
+    let over = false;
+    const signal = () => {
+      if (!abort) {
+        abort = new AbortController();
+        if (over) abort.abort(JOB_OVER);
+      }
+      return abort.signal;
+    };
     const temp = new RequestTempFiles(this.admission.ensureTempDir());
     const inputKey = this.keys.input(jobId);
     try {
@@ -182,7 +191,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
         bytes !== undefined
           ? { body: Buffer.from(bytes, 'base64') }
           : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
-      const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
+      const input = new UfopInput({ ...described, ...stored, signal, temp });
       const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
         remaining,
@@ -213,7 +222,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       throw encodeFailure(status, message);
     } finally {
       // As in inline mode: the request is over, a handler still running (past its deadline) should stop.
-      abort.abort(JOB_OVER); // a shared reason: no DOMException built per job
+      over = true;
+      abort?.abort(JOB_OVER); // a shared reason: no DOMException built per job
       void temp.cleanup();
     }
   }

@@ -21,6 +21,8 @@ export class QueueProbeHandlers {
       input.signal.addEventListener(
         'abort',
         () => {
+          // Tests wait for this line: the worker aborts a job's signal at its end and at its timeout.
+          process.stdout.write(`job-aborted ${args.tag}\n`);
           clearTimeout(timer);
           resolve();
         },
