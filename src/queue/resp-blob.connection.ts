@@ -14,8 +14,8 @@ interface Waiting {
 }
 
 /**
- * A second connection to the Redis of a Bull client, for the bytes of queue mode's blobs only (the SET, GET and DEL
- * of inputs and outputs, and the reply that must follow an output).
+ * A connection of its own to the Redis of a Bull client, for the bytes of queue mode's blobs only (the SET, GET and
+ * DEL of inputs and outputs, and the reply that must follow an output); each client has two (see `of`).
  *
  * Why not ioredis, which every other command uses: a value written by ioredis is copied into one buffer with its
  * command, and again into the auto-pipeline's batch; a value read is collected in the socket's 64 KiB chunks and
