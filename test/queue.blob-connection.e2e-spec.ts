@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import { bullIoredis } from '../src/queue/bull-ioredis';
-import { RedisBlobStore } from '../src/queue/redis-blob.store';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { BLOB_PIECE_BYTES, RedisBlobStore } from '../src/queue/redis-blob.store';
 import { RespBlobConnection } from '../src/queue/resp-blob.connection';
 import { RespErrorReply } from '../src/queue/resp-reply.parser';
 import { deleteKeysUnder, RedisServer, startRedisServer, uniquePrefix, useTestRedis, TestRedis } from './support/redis';
@@ -58,6 +60,19 @@ describe('the blob connection (RESP over its own socket)', () => {
     await client.set(`${prefix}:other`, 'x');
     expect(Buffer.compare((await store.take(`${prefix}:6`, [`${prefix}:other`]))!, values[6])).toBe(0);
     expect(await client.exists(`${prefix}:6`, `${prefix}:other`)).toBe(0);
+  });
+
+  it('writes a stream up piece by piece and reads it back as one, byte for byte', async () => {
+    const store = new RedisBlobStore(client, 60_000);
+    const value = randomBytes(3 * BLOB_PIECE_BYTES + 12_345);
+    // Pieces of odd sizes: the store gathers them into pieces of its own (SET, then APPEND).
+    const pieces = [value.subarray(0, 100), value.subarray(100, 2_500_000), value.subarray(2_500_000)];
+    expect(await store.putStream(`${prefix}:s`, Readable.from(pieces))).toBe(value.length);
+    expect(await client.strlen(`${prefix}:s`)).toBe(value.length);
+    const read = await buffer(store.stream(`${prefix}:s`, value.length)); // GETRANGE, piece by piece
+    expect(Buffer.compare(read, value)).toBe(0);
+    await client.del(`${prefix}:s`);
+    await expect(buffer(store.stream(`${prefix}:s`, value.length))).rejects.toThrow(/expired before it was read/);
   });
 
   it('publishes after the SET, so a subscriber that hears the message finds the value', async () => {

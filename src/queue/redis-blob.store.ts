@@ -10,8 +10,8 @@ import { RespErrorReply, RespReply } from './resp-reply.parser';
 export const BLOB_PIECE_BYTES = 1024 * 1024;
 
 /**
- * Binary values in Redis for queue mode's inputs and outputs. Those held whole in memory are one SET and one GET,
- * sent on the client's blob connection (`RespBlobConnection`), which neither copies nor chunks them. Large ones (a
+ * Binary values in Redis for queue mode's inputs and outputs, on the client's blob connections (`RespBlobConnection`),
+ * which neither copy nor chunk them. Those held whole in memory are one SET and one GET. Large ones (a
  * spilled input, a streamed result) are written piece by piece (SET, then APPEND) from a stream, and read piece by
  * piece (GETRANGE) into a stream or a file, so that a 200 MB input never sits whole in the memory of the web
  * process or the worker. The bytes do sit whole in Redis, which is why the web process counts them against its
@@ -22,7 +22,7 @@ export class RedisBlobStore {
   private readonly reads: RespBlobConnection;
 
   constructor(
-    private readonly client: Redis,
+    client: Redis,
     private readonly ttlMs: number,
   ) {
     this.writes = RespBlobConnection.of(client, 'writes');
@@ -71,8 +71,7 @@ export class RedisBlobStore {
       const piece = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      if (size === 0) await this.client.set(key, piece, 'PX', this.ttlMs);
-      else await this.client.append(key, piece);
+      check(await this.writes.send(size === 0 ? ['SET', key, piece, 'PX', this.ttlMs] : ['APPEND', key, piece]));
       size += piece.length;
     };
     for await (const chunk of source) {
@@ -88,7 +87,7 @@ export class RedisBlobStore {
   /** A stream of a stored blob of `size` bytes, read piece by piece as it is consumed. */
   stream(key: string, size: number, onEnd?: () => void): Readable {
     let offset = 0;
-    const client = this.client;
+    const reads = this.reads;
     const stream = new Readable({
       async read() {
         try {
@@ -97,7 +96,7 @@ export class RedisBlobStore {
             return;
           }
           const end = Math.min(offset + BLOB_PIECE_BYTES, size) - 1;
-          const piece = await client.getrangeBuffer(key, offset, end);
+          const piece = bulk(await reads.send(['GETRANGE', key, offset, end])) ?? Buffer.alloc(0);
           if (piece.length === 0) throw new Error('the blob expired before it was read to its end');
           offset += piece.length;
           this.push(piece);
