@@ -35,9 +35,10 @@ export class UfopFactory {
     app.getHttpAdapter().getInstance().disable?.('x-powered-by');
     // Handlers are discovered in onModuleInit: initialise now so a route conflict fails here, not at listen().
     await app.init();
-    applyHeapGrowth(app.get<UfopOptions>(UFOP_CONFIG).heapGrowingPercent);
+    const resolved = app.get<UfopOptions>(UFOP_CONFIG);
+    applyHeapGrowth(resolved.heapGrowingPercent);
     // Timeouts, the connection cap and deferred `100 Continue`: what a client can hold of this process.
-    applyServerLimits(app.getHttpServer(), app.get<UfopOptions>(UFOP_CONFIG));
+    applyServerLimits(app.getHttpServer(), resolved);
     return app;
   }
 

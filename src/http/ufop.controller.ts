@@ -5,6 +5,7 @@ import { UfopBadRequestError } from '../errors/ufop.errors';
 import { UfopError } from '../errors/ufop.errors';
 import { UfopExceptionFilter } from '../errors/ufop-exception.filter';
 import { declaredLength, readBody } from '../input/body.reader';
+import { LazyAbort } from '../execution/lazy-abort';
 import { InputSink, StoredInput } from '../input/input.sink';
 import { decodeQiniuHeaders } from '../input/qiniu-headers';
 import { SourceFetcher } from '../input/source.fetcher';
@@ -185,16 +186,7 @@ async function readEnvelope(req: Request, timeoutMs: number): Promise<Buffer> {
  * measurable part of a small request's cost, and most handlers never look at the signal.
  */
 function requestSignal(res: Response): () => AbortSignal {
-  let signal: AbortSignal | undefined;
-  return () => {
-    if (signal) return signal;
-    const abort = new AbortController();
-    signal = abort.signal;
-    // A shared reason: abort() without one builds a DOMException (with a stack) each time.
-    if (res.closed) abort.abort(REQUEST_OVER);
-    else res.once('close', () => abort.abort(REQUEST_OVER));
-    return signal;
-  };
+  return new LazyAbort(REQUEST_OVER, (end) => (res.closed ? end() : res.once('close', end))).signal;
 }
 
 /** Writes status and headers in one call (cheaper than a setHeader per header), then the body. */

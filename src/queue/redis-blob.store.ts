@@ -122,6 +122,7 @@ function check(reply: RespReply): RespReply {
 
 function bulk(reply: RespReply): Buffer | null {
   check(reply);
-  if (reply !== null && !Buffer.isBuffer(reply)) throw new Error(`Redis answered a GET with ${String(reply)}`);
+  if (reply !== null && !Buffer.isBuffer(reply))
+    throw new Error(`Redis answered ${String(reply)} where bytes were due`);
   return reply;
 }

@@ -77,23 +77,13 @@ export class RespBlobConnection {
 
   /** Sends one command; its reply, or an error: a Redis error reply (`RespErrorReply`) or a lost connection. */
   send(args: readonly RespArgument[]): Promise<RespReply> {
-    const socket = this.connection();
-    const reply = new Promise<RespReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    write(socket, args);
-    return reply;
+    return this.request(this.connection(), args);
   }
 
   /** Sends commands in one write; their replies, in order (each one may be an error reply: not thrown). */
   sendAll(commands: readonly (readonly RespArgument[])[]): Promise<RespReply[]> {
     const socket = this.connection();
-    socket.cork();
-    const replies = commands.map((args) => {
-      const reply = new Promise<RespReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
-      write(socket, args);
-      return reply;
-    });
-    socket.uncork();
-    return Promise.all(replies);
+    return Promise.all(commands.map((args) => this.request(socket, args)));
   }
 
   /** Closes for good: what is waiting fails, nothing more is sent. */
@@ -147,14 +137,13 @@ export class RespBlobConnection {
     if (Number(options.db) > 0) handshake.push(['SELECT', Number(options.db)]);
     handshake.push(['CLIENT', 'SETNAME', this.name]);
     for (const args of handshake) {
-      this.waiting.push({
-        resolve: (reply) => {
+      this.request(socket, args).then(
+        (reply) => {
           if (reply instanceof RespErrorReply)
             this.drop(new Error(`Redis refused the blob connection: ${reply.message}`));
         },
-        reject: () => undefined, // the command after it fails with the same error
-      });
-      write(socket, args);
+        () => undefined, // the command after it fails with the same error
+      );
     }
     return socket;
   }
@@ -173,22 +162,29 @@ export class RespBlobConnection {
     socket.destroy();
     for (const waiting of this.waiting.splice(0)) waiting.reject(error);
   }
-}
 
-/** One command in RESP, its binary arguments handed to the socket as they are (gathered into one writev). */
-function write(socket: Socket, args: readonly RespArgument[]): void {
-  socket.cork();
-  let head = `*${args.length}\r\n`;
-  for (const arg of args) {
-    if (Buffer.isBuffer(arg)) {
-      socket.write(`${head}$${arg.length}\r\n`);
-      socket.write(arg);
-      head = '\r\n';
-    } else {
-      const text = String(arg);
-      head += `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
+  /**
+   * Writes one command and returns its reply. Commands written in one tick leave in one writev (the socket is corked
+   * until the next tick); a binary argument is handed to the socket as it is, never copied.
+   */
+  private request(socket: Socket, args: readonly RespArgument[]): Promise<RespReply> {
+    const reply = new Promise<RespReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
     }
+    let head = `*${args.length}\r\n`;
+    for (const arg of args) {
+      if (Buffer.isBuffer(arg)) {
+        socket.write(`${head}$${arg.length}\r\n`);
+        socket.write(arg);
+        head = '\r\n';
+      } else {
+        const text = String(arg);
+        head += `$${Buffer.byteLength(text)}\r\n${text}\r\n`;
+      }
+    }
+    socket.write(head);
+    return reply;
   }
-  socket.write(head);
-  process.nextTick(() => socket.uncork());
 }

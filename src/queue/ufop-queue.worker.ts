@@ -36,6 +36,7 @@ import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
 import { BufferStream } from '../output/sized-stream';
 import { raceDeadline } from '../execution/deadline';
+import { LazyAbort } from '../execution/lazy-abort';
 
 const JOB_OVER = Object.freeze(new Error('the job is over'));
 
@@ -174,15 +175,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const client = this.queue!.client as unknown as Redis;
     const blobs = this.blobStore();
     // Made on first use, as in inline mode: most handlers never look at their signal.
-    let abort: AbortController | undefined;
-    let over = false;
-    const signal = () => {
-      if (!abort) {
-        abort = new AbortController();
-        if (over) abort.abort(JOB_OVER);
-      }
-      return abort.signal;
-    };
+    const abort = new LazyAbort(JOB_OVER);
     const temp = new RequestTempFiles(this.admission.ensureTempDir());
     const inputKey = this.keys.input(jobId);
     try {
@@ -191,7 +184,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
         bytes !== undefined
           ? { body: Buffer.from(bytes, 'base64') }
           : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
-      const input = new UfopInput({ ...described, ...stored, signal, temp });
+      const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
       const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
         remaining,
@@ -222,8 +215,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       throw encodeFailure(status, message);
     } finally {
       // As in inline mode: the request is over, a handler still running (past its deadline) should stop.
-      over = true;
-      abort?.abort(JOB_OVER); // a shared reason: no DOMException built per job
+      abort.end();
       void temp.cleanup();
     }
   }
