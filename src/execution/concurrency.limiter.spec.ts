@@ -121,24 +121,37 @@ describe('ConcurrencyLimiter', () => {
 
   it('lets what a waiting call holds die young once the call is over (no full GC every few dozen calls)', async () => {
     // Twelve calls wait at any time, each holding a 256 KiB buffer as a request holds its input. Binding the waiters
-    // with AsyncResource.bind kept each buffer alive until a full GC: 7-8 full GCs here, against 0-1 without it.
-    let fullGcs = 0;
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs++;
-      }
-    });
-    observer.observe({ entryTypes: ['gc'] });
+    // with AsyncResource.bind kept each buffer alive until a full GC: 68–76 more full GCs in 16 rounds of 2000 calls
+    // than the same calls made without the limiter, against 20–29 more without the binding (measured here). The
+    // process's own full GCs vary from run to run (external memory pressure, the rest of the test process), so the
+    // limiter is compared with that control, round by round in one process, over enough rounds to tell them apart.
+    const ROUNDS = 16;
     const limiter = new ConcurrencyLimiter(1, 100);
-    const calls: Promise<number>[] = [];
-    for (let i = 0; i < 2000; i++) {
-      const input = Buffer.allocUnsafe(256 * 1024);
-      calls.push(limiter.run(() => new Promise<number>((resolve) => setImmediate(() => resolve(input.length)))));
-      if (calls.length > 12) await calls.shift();
+    const fullGcsOf = async (call: (work: () => Promise<number>) => Promise<number>): Promise<number> => {
+      let fullGcs = 0;
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs++;
+        }
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      const calls: Promise<number>[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const input = Buffer.allocUnsafe(256 * 1024);
+        calls.push(call(() => new Promise<number>((resolve) => setImmediate(() => resolve(input.length)))));
+        if (calls.length > 12) await calls.shift();
+      }
+      await Promise.all(calls);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries are delivered asynchronously
+      observer.disconnect();
+      return fullGcs;
+    };
+    let control = 0;
+    let limited = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      control += await fullGcsOf((work) => work());
+      limited += await fullGcsOf((work) => limiter.run(work));
     }
-    await Promise.all(calls);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // GC entries are delivered asynchronously
-    observer.disconnect();
-    expect(fullGcs).toBeLessThanOrEqual(3);
-  });
+    expect(limited).toBeLessThanOrEqual(control + 3.5 * ROUNDS);
+  }, 60_000);
 });

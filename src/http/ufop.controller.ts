@@ -12,7 +12,8 @@ import { SourceFetcher } from '../input/source.fetcher';
 import { UfopInput } from '../input/ufop-input';
 import { UfopExecutor } from '../interfaces/ufop-executor.interface';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
-import { UfopResponse } from '../output/ufop-response';
+import { afterSent, UfopResponse } from '../output/ufop-response';
+import { webBuffers } from '../resources/buffer-pool';
 import { AdmittedRequest, UfopAdmission } from '../resources/ufop-admission.service';
 import { UNBOUNDED_RESERVATION } from '../resources/input.reservation';
 import { parseCmd } from '../routing/ufop-cmd.parser';
@@ -161,6 +162,8 @@ export class UfopController {
       reservation: admitted.reservation,
       temp: admitted.temp,
       countAllAsMemory: this.options.mode === 'queue',
+      // Queue mode: the input is given back to the pool once Redis has it (see `QueueExecutor`).
+      allocate: this.options.mode === 'queue' ? webBuffers.acquire : undefined,
       timeoutMs: this.options.bodyTimeoutMs,
     };
   }
@@ -196,6 +199,9 @@ async function send(res: Response, response: UfopResponse, timing: string): Prom
   if (Buffer.isBuffer(response.body)) {
     headers['content-length'] = response.body.length;
     res.writeHead(response.status, headers);
+    // 'finish': the last byte is in the kernel's hands, the buffer is no longer read (a cut response never gets it).
+    const sent = response[afterSent];
+    if (sent) res.once('finish', sent);
     res.end(response.body);
     return;
   }

@@ -19,6 +19,8 @@ export interface InputSinkOptions {
   reservation: InputReservation;
   /** Where a spilled input goes; an input whose cap is within `spillBytes` needs none. */
   temp?: RequestTempFiles;
+  /** Gives the buffer a declared size within `spillBytes` is read into (default: a new one). */
+  allocate?: (size: number) => Buffer;
   /** Queue mode: every byte will also sit in Redis, so all of them count against the memory budget. */
   countAllAsMemory?: boolean;
   /**
@@ -48,7 +50,9 @@ export class InputSink {
     const { declared, spillBytes } = options;
     if (declared !== undefined && declared > options.maxBytes)
       throw new UfopPayloadTooLargeError(tooLargeMessage(options.maxBytes));
-    if (declared !== undefined && declared <= spillBytes) this.target = Buffer.allocUnsafe(declared);
+    if (declared !== undefined && declared <= spillBytes) {
+      this.target = (options.allocate ?? Buffer.allocUnsafe)(declared);
+    }
     // A declared size past spillBytes goes to disk from the first byte: no point holding the start in memory.
     if (declared !== undefined && declared > spillBytes) this.spilled = true;
   }

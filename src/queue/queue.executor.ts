@@ -6,7 +6,8 @@ import { UfopError, UfopTimeoutError, UfopUnavailableError } from '../errors/ufo
 import { handlerTimeoutMessage } from '../execution/inline.executor';
 import { UfopExecutor, UfopInvocation } from '../interfaces/ufop-executor.interface';
 import { UfopOptions } from '../interfaces/ufop-options.interface';
-import { UfopResponse } from '../output/ufop-response';
+import { afterSent, UfopResponse } from '../output/ufop-response';
+import { webBuffers } from '../resources/buffer-pool';
 import { releaseInputBytes } from '../input/ufop-input';
 import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { describeRedis, redisTopology } from './redis-topology';
@@ -156,11 +157,13 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       } else {
         // The input goes on the blob connection, not Bull's: Redis must have it before any worker can see the job.
         if (inputBlob) {
-          const stored = this.blobStore().put(this.keys.input(jobId), input.body);
-          // The socket holds the bytes until the kernel has them; nothing else needs them: freed by a cheap
-          // young-generation collection, not by a full one after the job (see `releaseInputBytes`).
+          const body = input.body;
+          const stored = this.blobStore().put(this.keys.input(jobId), body);
+          // The socket holds the bytes until the kernel has them; nothing else needs them (see `releaseInputBytes`).
           input[releaseInputBytes]();
           await stored;
+          // Redis has all of it, so the socket is done with it: it serves another request's input or output.
+          webBuffers.release(body);
         }
         await this.queue.add(data, { jobId });
       }
@@ -176,7 +179,9 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       }
       const body = await this.takeOutput(jobId, result, inputBlob);
       cleaned = true;
-      return { status: result.status, headers: result.headers, body };
+      // Read into a pooled buffer: given back once the response is in the kernel (the HTTP controller calls this).
+      const release = webBuffers.lent(body) ? () => webBuffers.release(body) : undefined;
+      return { status: result.status, headers: result.headers, body, [afterSent]: release };
     } catch (error) {
       this.pending.delete(jobId);
       if (error instanceof UfopError) throw error;
@@ -255,7 +260,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       if (hadInput) this.client.del(input).catch(() => undefined);
       return result.body ? Buffer.from(result.body, 'base64') : Buffer.alloc(0);
     }
-    const bytes = await this.blobStore().take(this.keys.output(jobId), hadInput ? [input] : []);
+    const bytes = await this.blobStore().take(this.keys.output(jobId), hadInput ? [input] : [], webBuffers.acquire);
     if (!bytes) throw new UfopUnavailableError('the result of this request expired before it could be read');
     return bytes;
   }

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { withKnownSize } from '../output/sized-stream';
-import { RespBlobConnection } from './resp-blob.connection';
+import { Allocate, RespBlobConnection } from './resp-blob.connection';
 import { RespErrorReply, RespReply } from './resp-reply.parser';
 
 /** Large blobs move through Redis in pieces of this size: no Node process holds one whole, and no command is huge. */
@@ -51,12 +51,18 @@ export class RedisBlobStore {
     return bulk(await this.reads.send(['GET', key]));
   }
 
-  /** A stored value (or null), deleting it and the other keys given in the same round trip. */
-  async take(key: string, alsoDelete: readonly string[] = []): Promise<Buffer | null> {
-    const [value, deleted] = await this.reads.sendAll([
-      ['GET', key],
-      ['DEL', key, ...alsoDelete],
-    ]);
+  /**
+   * A stored value (or null), deleting it and the other keys given in the same round trip. `allocate` gives the
+   * buffer it is read into (default: a new one).
+   */
+  async take(key: string, alsoDelete: readonly string[] = [], allocate?: Allocate): Promise<Buffer | null> {
+    const [value, deleted] = await this.reads.sendAll(
+      [
+        ['GET', key],
+        ['DEL', key, ...alsoDelete],
+      ],
+      allocate,
+    );
     check(deleted);
     return bulk(value);
   }

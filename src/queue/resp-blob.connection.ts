@@ -8,7 +8,11 @@ export type RespArgument = string | number | Buffer;
 /** Between replies the socket reads into this buffer, reused; a bulk string's bytes go straight into their own. */
 const SCRATCH_BYTES = 64 * 1024;
 
+/** Gives the buffer a bulk reply of `size` bytes is read into. */
+export type Allocate = (size: number) => Buffer;
+
 interface Waiting {
+  allocate?: Allocate;
   resolve(reply: RespReply): void;
   reject(error: Error): void;
 }
@@ -75,15 +79,18 @@ export class RespBlobConnection {
     source.on('end', this.onSourceEnd);
   }
 
-  /** Sends one command; its reply, or an error: a Redis error reply (`RespErrorReply`) or a lost connection. */
-  send(args: readonly RespArgument[]): Promise<RespReply> {
-    return this.request(this.connection(), args);
+  /**
+   * Sends one command; its reply, or an error: a Redis error reply (`RespErrorReply`) or a lost connection.
+   * `allocate` gives the buffer of a bulk reply (default: a new one).
+   */
+  send(args: readonly RespArgument[], allocate?: Allocate): Promise<RespReply> {
+    return this.request(this.connection(), args, allocate);
   }
 
   /** Sends commands in one write; their replies, in order (each one may be an error reply: not thrown). */
-  sendAll(commands: readonly (readonly RespArgument[])[]): Promise<RespReply[]> {
+  sendAll(commands: readonly (readonly RespArgument[])[], allocate?: Allocate): Promise<RespReply[]> {
     const socket = this.connection();
-    return Promise.all(commands.map((args) => this.request(socket, args)));
+    return Promise.all(commands.map((args) => this.request(socket, args, allocate)));
   }
 
   /** Closes for good: what is waiting fails, nothing more is sent. */
@@ -104,7 +111,11 @@ export class RespBlobConnection {
   private open(): Socket {
     const options = this.source.options;
     const stream = this.source.stream as Socket;
-    const parser = new RespReplyParser((reply) => this.settle(reply));
+    // A bulk reply answers the command at the head of the queue: its buffer comes from where that command says.
+    const parser = new RespReplyParser(
+      (reply) => this.settle(reply),
+      (size) => (this.waiting[0]?.allocate ?? Buffer.allocUnsafe)(size),
+    );
     const onread = {
       buffer: () => parser.directTarget() ?? this.scratch,
       callback: (bytes: number, buffer: Uint8Array): boolean => {
@@ -167,8 +178,8 @@ export class RespBlobConnection {
    * Writes one command and returns its reply. Commands written in one tick leave in one writev (the socket is corked
    * until the next tick); a binary argument is handed to the socket as it is, never copied.
    */
-  private request(socket: Socket, args: readonly RespArgument[]): Promise<RespReply> {
-    const reply = new Promise<RespReply>((resolve, reject) => this.waiting.push({ resolve, reject }));
+  private request(socket: Socket, args: readonly RespArgument[], allocate?: Allocate): Promise<RespReply> {
+    const reply = new Promise<RespReply>((resolve, reject) => this.waiting.push({ resolve, reject, allocate }));
     if (!socket.writableCorked) {
       socket.cork();
       process.nextTick(() => socket.uncork());

@@ -91,4 +91,17 @@ describe('RespReplyParser', () => {
     expect(() => parserWithReplies().parser.feed(Buffer.from('$x\r\n'))).toThrow(/bad bulk length/);
     expect(() => parserWithReplies().parser.feed(Buffer.alloc(70_000, 0x2b))).toThrow(/too long/);
   });
+  it('reads a bulk reply into the buffer its allocator gives', () => {
+    const value = randomBytes(5000);
+    const target = Buffer.alloc(8192);
+    const replies: RespReply[] = [];
+    const parser = new RespReplyParser(
+      (reply) => replies.push(reply),
+      (size) => target.subarray(0, size),
+    );
+    feedInPieces(parser, Buffer.concat([Buffer.from('$5000\r\n'), value, Buffer.from('\r\n')]), [3, 100, 4000]);
+    expect(replies).toHaveLength(1);
+    expect((replies[0] as Buffer).buffer).toBe(target.buffer);
+    expect((replies[0] as Buffer).equals(value)).toBe(true);
+  });
 });

@@ -25,7 +25,11 @@ export class RespReplyParser {
   /** Bytes of a bulk string's closing CRLF still to skip. */
   private skip = 0;
 
-  constructor(private readonly onReply: (reply: RespReply) => void) {}
+  constructor(
+    private readonly onReply: (reply: RespReply) => void,
+    /** Gives the buffer of a bulk string of `size` bytes (the buffer pool of the reply's command, say). */
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {}
 
   /** The empty rest of the bulk string being read, for the next read to fill directly; undefined between replies. */
   directTarget(): Buffer | undefined {
@@ -85,7 +89,7 @@ export class RespReplyParser {
         const length = Number(text);
         if (length === -1) return this.onReply(null);
         if (!Number.isSafeInteger(length) || length < 0) throw new Error(`Redis sent a bad bulk length: ${text}`);
-        this.bulk = Buffer.allocUnsafe(length);
+        this.bulk = this.allocate(length);
         this.filled = 0;
         if (length === 0) this.endBulk();
         return;
