@@ -69,6 +69,23 @@ ioredis's copies) and the web tier let an input go once it is on its way to Redi
 4 interleaved rounds of 3 s): inline 2797 µs of server CPU per request; one web+worker process 13679 → 8045 µs
 (4.89× → 2.88× inline); one web and one worker process 14871 → 7425 µs (5.32× → 2.65×).
 
+What bounds the 1 MiB ratio, measured on the AMD EPYC machine of 2026-11-28 07:00–08:15 UTC before the buffer reuse below (1 MiB, 16
+connections, CPU per request from /proc, user + system): inline 1355 µs (743 + 612). One web and one worker process
+4603 µs: the web process 3138 (2091 + 1047), the worker 1466 (925 + 541); Redis 1281 apart. Storing 1 MiB on the blob
+connection and taking it back costs 1176–1371 µs of CPU in one process, nearly all of it in the kernel (1036–1146 µs
+of system time: loopback TCP), and a request in queue mode does that twice on top of inline's work (the web stores
+the input and takes the output, the worker takes the input and stores the output), plus the job itself (~400 µs,
+the 1 KiB difference): 1355 + ~2400 + ~400 is the ~4200 µs measured. Three times inline leaves nothing beyond the
+bytes' two trips through Redis; four processes on two cores (runserver + runworker) add another 20–30%.
+
+Tried on that machine and not kept: handing large bytes over as files in the temp folder when web and worker share
+it. Redis's CPU per request fell from 1281 to ~250 µs, but the servers' rose (one web and one worker process 4603 →
+6398 µs, one process 4478 → 7358 µs): Node's asynchronous file calls (thread pool) cost 763 µs to write 1 MiB and 455
+µs to read it back (open, write or read, close), against ~600 µs for a socket trip; the synchronous calls (396 and
+175 µs) would block the event loop. Kept: the web tier reuses its input and output buffers (\`BufferPool\`) instead of
+allocating them, so fewer young-generation collections are triggered by external memory; side by side, 6056 → 5186
+µs per request with one web and one worker process, 5238 → 4399 µs in one process (inline 1807 µs in that run).
+
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
 ${lines.join('\n')}`;
@@ -82,6 +99,6 @@ function throughputNote(inline) {
   const needed = 10 * PREDECESSOR.rps;
   return `On this run's machine inline mode answered ${inline.rps.toFixed(0)} req/s (1 KiB, 16 connections): 10× the predecessor
 (${needed} req/s) asks queue mode for ${((100 * needed) / inline.rps).toFixed(0)}% of inline's throughput, while it does the work of inline mode plus
-a job's round trips through Redis. The same code met the target on the faster machine of the run before (2444–3510
-req/s, with inline at 7071); on a slower machine the figure says more about the machine than about the code.`;
+a job's round trips through Redis. The same design met the target on a faster machine (2444–3510 req/s, with inline
+at 7071) and missed it on a slower one (712–975 req/s, with inline at 1556): the figure follows the machine.`;
 }
