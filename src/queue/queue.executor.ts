@@ -9,7 +9,6 @@ import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { afterSent, UfopResponse } from '../output/ufop-response';
 import { webBuffers } from '../resources/buffer-pool';
 import { releaseInputBytes } from '../input/ufop-input';
-import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 import { describeRedis, redisTopology } from './redis-topology';
 import { INLINE_BYTES, UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
 import { QueueDepth } from './queue-depth';
@@ -41,9 +40,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly logger = new Logger('UfopQueue');
   private readonly pending = new Map<string, Pending>();
   private readonly keys: UfopBlobKeys;
-  private readonly blobTtlMs: number;
   private listening?: Promise<void>;
-  private blobs?: RedisBlobStore;
   private readonly replyChannel: string;
   private readonly depth: QueueDepth;
   private readonly onReply = (channel: string, message: string) => {
@@ -56,7 +53,6 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     private readonly options: UfopOptions,
   ) {
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
-    this.blobTtlMs = options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS;
     this.replyChannel = this.keys.replyChannel(randomUUID());
     this.depth = new QueueDepth(queue, this.keys.workers(), options.maxQueued, maxQueuedFloor(options));
   }
@@ -196,8 +192,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   private blobStore(): RedisBlobStore {
-    this.blobs ??= new RedisBlobStore(this.client, this.blobTtlMs);
-    return this.blobs;
+    return RedisBlobStore.of(this.client, this.options.handlerTimeoutMs);
   }
 
   private isConnected(): boolean {

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { withKnownSize } from '../output/sized-stream';
 import { Allocate, RespBlobConnection } from './resp-blob.connection';
 import { RespErrorReply, RespReply } from './resp-reply.parser';
+import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
 
 /** Large blobs move through Redis in pieces of this size: no Node process holds one whole, and no command is huge. */
 export const BLOB_PIECE_BYTES = 1024 * 1024;
@@ -18,6 +19,7 @@ export const BLOB_PIECE_BYTES = 1024 * 1024;
  * budget (`UFOP_MAX_INFLIGHT_BYTES`).
  */
 export class RedisBlobStore {
+  private static readonly perClient = new WeakMap<Redis, RedisBlobStore>();
   private readonly writes: RespBlobConnection;
   private readonly reads: RespBlobConnection;
 
@@ -27,6 +29,20 @@ export class RedisBlobStore {
   ) {
     this.writes = RespBlobConnection.of(client, 'writes');
     this.reads = RespBlobConnection.of(client, 'reads');
+  }
+
+  /**
+   * The store of a queue's Redis client, one per client (the web and worker sides of one process share it): blobs
+   * live as long as a handler may run (`UFOP_HANDLER_TIMEOUT_MS`) and a margin, so a request that ended without
+   * deleting its blobs leaves nothing for long.
+   */
+  static of(client: Redis, handlerTimeoutMs: number): RedisBlobStore {
+    let store = RedisBlobStore.perClient.get(client);
+    if (!store) {
+      store = new RedisBlobStore(client, handlerTimeoutMs + BLOB_TTL_MARGIN_MS);
+      RedisBlobStore.perClient.set(client, store);
+    }
+    return store;
   }
 
   /** Stores a value held in memory; resolves once Redis has it. */

@@ -18,7 +18,7 @@ import { UfopSlots } from '../interfaces/ufop-slots.interface';
 import { newRequestId } from '../observability/request-id';
 import { nowMs, runInContext, UfopRequestContext } from '../observability/request-context';
 import { UFOP_CONFIG } from '../ufop.constants';
-import { BLOB_TTL_MARGIN_MS, UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
+import { UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import {
   encodeFailure,
   INLINE_BYTES,
@@ -55,7 +55,6 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private running = 0;
   private processing = false;
   private advertised?: WorkerSlots;
-  private blobs?: RedisBlobStore;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -155,9 +154,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private blobStore(): RedisBlobStore {
-    const client = this.queue!.client as unknown as Redis;
-    this.blobs ??= new RedisBlobStore(client, this.options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS);
-    return this.blobs;
+    return RedisBlobStore.of(this.queue!.client as unknown as Redis, this.options.handlerTimeoutMs);
   }
 
   /**

@@ -11,13 +11,24 @@ describe('BufferPool', () => {
     expect(pool.lent(first)).toBe(true);
     pool.release(first);
     expect(pool.lent(first)).toBe(false);
-    expect(pool.idleSize).toBe(128 * KiB);
-    // 120 KiB rounds up to the same 128 KiB class: the same backing store, cut to its own length.
-    const second = pool.acquire(120 * KiB);
+    expect(pool.idleSize).toBe(104 * KiB);
+    // 97 KiB rounds up to the same 104 KiB class (steps of 8 KiB between 64 and 128 KiB): the same backing store,
+    // cut to its own length.
+    const second = pool.acquire(97 * KiB);
     expect(second.buffer).toBe(first.buffer);
-    expect(second.length).toBe(120 * KiB);
+    expect(second.length).toBe(97 * KiB);
     expect(pool.lent(second)).toBe(true);
     expect(pool.idleSize).toBe(0);
+  });
+
+  it('never makes a buffer more than 12.5% larger than asked for', () => {
+    const pool = new BufferPool();
+    for (const size of [64 * KiB, 64 * KiB + 1, 100 * KiB, MiB, MiB + 1, 3 * MiB - 7, 8 * MiB]) {
+      const buffer = pool.acquire(size);
+      expect(buffer.length).toBe(size);
+      expect(buffer.buffer.byteLength).toBeGreaterThanOrEqual(size);
+      expect(buffer.buffer.byteLength).toBeLessThanOrEqual(size * 1.125);
+    }
   });
 
   it('does not pool small or huge buffers', () => {

@@ -14,7 +14,9 @@ const MAX_IDLE_BYTES = 16 * 1024 * 1024;
  * output cut the web process's CPU per request by about a third.
  *
  * A buffer is given back only by the code that knows nothing can read it any more; one that is never given back is
- * garbage as any other. Sizes are rounded up to a power of two so that buffers serve bodies of near sizes.
+ * garbage as any other. Sizes are rounded up to a class (eight per power of two) so that buffers serve bodies of
+ * near sizes, while a buffer is never more than 12.5% larger than the body it holds: the memory budget
+ * (`UFOP_MAX_INFLIGHT_BYTES`) counts the body's size.
  */
 export class BufferPool {
   private readonly idle = new Map<number, Buffer[]>();
@@ -28,7 +30,7 @@ export class BufferPool {
   /** A buffer of `size` bytes, its content undefined (as `Buffer.allocUnsafe`): reused when one is idle. */
   readonly acquire = (size: number): Buffer => {
     if (size < MIN_POOLED_BYTES || size > MAX_POOLED_BYTES) return Buffer.allocUnsafe(size);
-    const capacity = 2 ** Math.ceil(Math.log2(size));
+    const capacity = sizeClass(size);
     const reused = this.idle.get(capacity)?.pop();
     if (reused) {
       this.idleStores.delete(reused.buffer);
@@ -65,6 +67,12 @@ export class BufferPool {
   get idleSize(): number {
     return this.idleBytes;
   }
+}
+
+/** `size` rounded up to a multiple of an eighth of the power of two at or below it: 1 MiB + 1 B → 1.125 MiB. */
+function sizeClass(size: number): number {
+  const step = 2 ** (Math.floor(Math.log2(size)) - 3);
+  return Math.ceil(size / step) * step;
 }
 
 /** The process's pool: the web tier's inputs and outputs in queue mode. */
