@@ -6,6 +6,18 @@
  */
 export const PREDECESSOR = { name: 'predecessor: Python qiniu-ufop (Tornado + Celery)', rps: 147, p50: 104 };
 
+/**
+ * Inline mode run as `runserver --processes 2`: the runserver + runworker layout runs four processes on two cores,
+ * and more processes than cores cost CPU per request whatever the mode; this row says how much for inline mode.
+ */
+export const INLINE_RUNSERVER = 'qiniu-ufop inline, 2 processes (runserver)';
+
+const cpuValue = (row, inline, sameShape) =>
+  `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)` +
+  (sameShape
+    ? `; ${(row.cpu / sameShape.cpu).toFixed(2)}× inline run as runserver with 2 processes (${sameShape.cpu.toFixed(0)} µs)`
+    : '');
+
 const TARGETS = [
   {
     what: `req/s ≥ 10× the predecessor's ${PREDECESSOR.rps} (1 KiB, 16 conns)`,
@@ -16,16 +28,16 @@ const TARGETS = [
   {
     what: 'server CPU/req ≤ 4× inline (1 KiB, 16 conns)',
     cell: { size: '1 KiB', connections: 16 },
-    value: (row, inline) =>
-      `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)`,
+    value: cpuValue,
     met: (row, inline) => row.cpu <= 4 * inline.cpu,
+    bound: 4,
   },
   {
     what: 'server CPU/req ≤ 3× inline (1 MiB, 16 conns)',
     cell: { size: '1 MiB', connections: 16 },
-    value: (row, inline) =>
-      `${row.cpu.toFixed(0)} µs = ${(row.cpu / inline.cpu).toFixed(2)}× inline (${inline.cpu.toFixed(0)} µs)`,
+    value: cpuValue,
     met: (row, inline) => row.cpu <= 3 * inline.cpu,
+    bound: 3,
   },
   {
     what: 'p50 ≤ 2 ms (1 KiB, 1 conn)',
@@ -45,8 +57,14 @@ export function targetsSection(rows) {
     for (const server of layouts) {
       const row = find(server, target.cell);
       const inline = find('qiniu-ufop inline', target.cell);
+      // The runserver layout is also set beside inline mode run as runserver: the met column still says whether
+      // the target as written (against one inline process) was met, and adds how it reads against that row.
+      const sameShape = server.includes('runserver') ? find(INLINE_RUNSERVER, target.cell) : undefined;
+      let met = target.met(row, inline) ? 'yes' : '**no**';
+      if (sameShape && target.bound && !target.met(row, inline))
+        met += row.cpu <= target.bound * sameShape.cpu ? ' (yes against inline as runserver)' : '';
       lines.push(
-        `| ${target.what} | ${server.replace('qiniu-ufop queue, ', '')} | ${target.value(row, inline)} | ${target.met(row, inline) ? 'yes' : '**no**'} |`,
+        `| ${target.what} | ${server.replace('qiniu-ufop queue, ', '')} | ${target.value(row, inline, sameShape)} | ${met} |`,
       );
     }
   }

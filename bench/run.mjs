@@ -8,13 +8,13 @@
 import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
-import { join } from 'node:path';
+import { cpus, totalmem, availableParallelism, loadavg, release, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { measureFast } from './http-load.mjs';
 import { cpuMicros, freePort, killOnExit, ROOT, start, stop } from './processes.mjs';
-import { PREDECESSOR, targetsSection } from './queue-targets.mjs';
+import { INLINE_RUNSERVER, PREDECESSOR, targetsSection } from './queue-targets.mjs';
 import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 2);
@@ -44,9 +44,11 @@ function answers(port, host = '127.0.0.1') {
  */
 async function redis() {
   const port = await freePort();
+  // It also listens on a Unix socket, for the layouts that reach it that way.
+  const socket = join(mkdtempSync(join(tmpdir(), 'ufop-bench-')), 'redis.sock');
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--unixsocket', socket],
     {
       stdio: 'ignore',
     },
@@ -56,6 +58,7 @@ async function redis() {
     child.once('spawn', () => resolve(false));
   });
   if (missing) {
+    rmSync(dirname(socket), { recursive: true, force: true });
     const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
     if (await answers(Number(url.port || 6379), url.hostname))
       return { url: url.toString(), version: redisVersion(url), stop() {} };
@@ -65,7 +68,13 @@ async function redis() {
   killOnExit(child);
   for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
   const own = new URL(`redis://127.0.0.1:${port}`);
-  return { url: own.toString(), version: redisVersion(own), pid: child.pid, stop: () => child.kill('SIGKILL') };
+  return {
+    url: own.toString(),
+    socket,
+    version: redisVersion(own),
+    pid: child.pid,
+    stop: () => (child.kill('SIGKILL'), rmSync(dirname(socket), { recursive: true, force: true })),
+  };
 }
 
 /** Leaves the Redis as it was: the queue's id counter and markers go too. */
@@ -94,8 +103,8 @@ function family(pid) {
   }
 }
 
-const QUEUE = (store, key) => ({
-  REDIS_URL: store.url,
+const QUEUE = (store, key, over = 'tcp') => ({
+  REDIS_URL: over === 'unix' ? `unix://${store.socket}` : store.url,
   UFOP_MODE: 'queue',
   UFOP_QUEUE_PREFIX: `ufop-bench-${process.pid}-${key}`,
 });
@@ -104,6 +113,18 @@ const servers = [
   { name: 'node:http echo', start: async () => [await start(['bench/servers/raw-http.mjs'])] },
   { name: 'plain Express echo', start: async () => [await start(['bench/servers/express.mjs'])] },
   { name: 'qiniu-ufop inline', start: async () => [await start(FRAMEWORK, { UFOP_MODE: 'inline', REDIS_URL: '' })] },
+  {
+    // Inline mode run the way the runserver + runworker layout below is: two processes on this 2-core machine, so
+    // that layout can also be compared with inline mode paying the same cost of more processes than cores.
+    name: INLINE_RUNSERVER,
+    start: async () => [
+      await start(
+        [CLI, 'runserver', '--processes', '2'],
+        { UFOP_MODE: 'inline', REDIS_URL: '' },
+        printedBy(2, 'listening on port (\\d+)'),
+      ),
+    ],
+  },
   {
     name: 'qiniu-ufop queue, 1 process (web + worker)',
     queue: 'all',
@@ -114,6 +135,23 @@ const servers = [
     queue: 'split1',
     start: async (store) => {
       const env = QUEUE(store, 'split1');
+      const worker = await start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker running/);
+      return [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), worker];
+    },
+  },
+  {
+    // Redis on the same machine, reached over its Unix socket instead of loopback TCP.
+    name: 'qiniu-ufop queue, 1 process (web + worker), Redis over a Unix socket',
+    queue: 'all-unix',
+    unix: true,
+    start: async (store) => [await start(FRAMEWORK, { ...QUEUE(store, 'all-unix', 'unix'), UFOP_ROLE: 'all' })],
+  },
+  {
+    name: 'qiniu-ufop queue, 1 web + 1 worker process, Redis over a Unix socket',
+    queue: 'split1-unix',
+    unix: true,
+    start: async (store) => {
+      const env = QUEUE(store, 'split1-unix', 'unix');
       const worker = await start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker running/);
       return [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), worker];
     },
@@ -135,6 +173,8 @@ const servers = [
 
 async function main() {
   const store = await redis();
+  // A Redis at REDIS_URL (no redis-server of our own) has no socket this run knows of.
+  if (!store.socket) servers.splice(0, servers.length, ...servers.filter((server) => !server.unix));
   const rows = [];
   const load = [loadavg()[0]];
   // Every server is up for the whole run, so that each round can visit them all within seconds.
@@ -256,7 +296,10 @@ function document(machine, table, targets, thumbnails) {
 Produced by \`npm run bench\` (bench/run.mjs), which rewrites this file. Every server answers \`POST /handler\` by
 echoing the body: the framework runs the sample's \`echo\` handler, inline or through Bull: in one process that is
 both web and worker (\`UFOP_ROLE=all\`), in one web and one worker process, or in two of each (\`runserver\` and
-\`runworker\` on this 2-core machine); the baselines are a bare \`node:http\` server and a hand-written Express echo.
+\`runworker\` on this 2-core machine); inline mode also runs as \`runserver\` with two processes, the shape of that
+last layout (more processes than cores cost CPU per request in either mode); two queue layouts are run again with
+Redis reached over its Unix socket instead of loopback TCP (\`REDIS_URL=unix:///…\`); the baselines are a bare \`node:http\`
+server and a hand-written Express echo.
 The client is bench/http-load.mjs: keep-alive connections, one request in flight on each, the request written with
 one call. autocannon could not push 1 MiB bodies faster than about 48 requests/s here, even against bare node:http,
 so the 1 MiB rows would have measured the client; this client reaches several hundred, so they measure the servers

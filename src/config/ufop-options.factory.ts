@@ -19,6 +19,7 @@ import {
 } from '../ufop.constants';
 import { statfsSync } from 'node:fs';
 import { UfopStartupError } from '../errors/ufop-startup.error';
+import { isUnixSocketUrl, parseUnixSocketUrl } from '../queue/redis-topology';
 import { tmpdir } from 'node:os';
 import { instanceMemoryBytes } from './memory-size';
 import {
@@ -77,6 +78,14 @@ export function resolveUfopOptions(
     throw new UfopStartupError(
       "Set REDIS_URL or REDIS_SENTINELS, not both: with Sentinel the master's address comes from the sentinels",
     );
+  }
+  // Bull never sees a Unix socket's URL (the framework reads it): a mistake in one stops the boot here, by name.
+  if (redisUrl && isUnixSocketUrl(redisUrl)) {
+    try {
+      parseUnixSocketUrl(redisUrl);
+    } catch (error) {
+      throw new UfopStartupError((error as Error).message);
+    }
   }
   const queueLockMs = explicit.queueLockMs ?? intVar(env, 'UFOP_QUEUE_LOCK_MS') ?? DEFAULT_QUEUE_LOCK_MS;
   // Budgets are per process: runserver and runworker tell each process how many of them share the instance.

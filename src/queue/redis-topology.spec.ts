@@ -1,4 +1,4 @@
-import { describeRedis, parseHostPort, redisConnectionOptions, redisTopology } from './redis-topology';
+import { describeRedis, parseHostPort, redactRedisUrl, redisConnectionOptions, redisTopology } from './redis-topology';
 import { ufopQueueOptions } from './ufop-queue.options';
 import { SentinelFailoverConnector } from './sentinel-failover.connector';
 import { resolveUfopOptions } from '../config/ufop-options.factory';
@@ -10,6 +10,43 @@ describe('Redis topology', () => {
     expect(redisConnectionOptions(single)).toEqual({});
     expect(describeRedis(single)).toBe('redis://:***@cache:6380/2');
     expect(redisTopology({})).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379' });
+  });
+
+  it('is a Redis on a Unix socket, given as unix:///path or a bare path, with its database and credentials', () => {
+    const socket = redisTopology({ redisUrl: 'unix:///run/redis/redis.sock?db=3&username=ufop&password=s%40cret' });
+    expect(socket).toMatchObject({
+      kind: 'socket',
+      path: '/run/redis/redis.sock',
+      db: 3,
+      username: 'ufop',
+      password: 's@cret',
+    });
+    expect(redisConnectionOptions(socket)).toEqual({
+      path: '/run/redis/redis.sock',
+      db: 3,
+      username: 'ufop',
+      password: 's@cret',
+    });
+    expect(describeRedis(socket)).toBe('the Unix socket /run/redis/redis.sock (database 3)');
+    expect(redactRedisUrl('unix:///r.sock?db=1&password=secret')).toBe('unix:///r.sock?db=1&password=***');
+    expect(redactRedisUrl('/r.sock?password=secret')).toBe('/r.sock?password=***');
+    const bare = redisTopology({ redisUrl: '/tmp/redis.sock' });
+    expect(redisConnectionOptions(bare)).toEqual({ path: '/tmp/redis.sock' });
+    expect(describeRedis(bare)).toBe('the Unix socket /tmp/redis.sock');
+    // Bull gets no URL (its parser knows no socket): the path goes in its connection options.
+    const bull = ufopQueueOptions(resolveUfopOptions({}, { REDIS_URL: 'unix:///tmp/r.sock?db=2', CPU_COUNT: '1' }));
+    expect(bull.url).toBeUndefined();
+    expect(bull.redis).toMatchObject({ path: '/tmp/r.sock', db: 2, maxRetriesPerRequest: 1 });
+    expect(resolveUfopOptions({}, { REDIS_URL: '/tmp/r.sock' }).mode).toBe('queue');
+  });
+
+  it('refuses a Unix socket URL with a host, no path or a bad database, at boot and by name', () => {
+    for (const url of ['unix://host/r.sock', 'unix://', 'unix:///r.sock?db=x', 'unix:///']) {
+      expect(() => resolveUfopOptions({}, { REDIS_URL: url })).toThrow(/Invalid REDIS_URL "unix:/);
+    }
+    expect(() => resolveUfopOptions({}, { REDIS_URL: 'unix:///r.sock?db=x&password=secret' })).toThrow(
+      /password=\*\*\*/,
+    );
   });
 
   it('is the master a group of sentinels names, with both passwords, following failovers', () => {

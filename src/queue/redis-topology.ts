@@ -3,9 +3,18 @@ import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { DEFAULT_REDIS_URL } from './ufop-queue.constants';
 import type { SentinelFailoverConnector } from './sentinel-failover.connector';
 
-/** The Redis of queue mode: one server at a URL, or the master that a group of Sentinels names. */
+/** The Redis of queue mode: one server at a URL or on a Unix socket, or the master that a group of Sentinels names. */
 export type RedisTopology =
   | { kind: 'single'; url: string }
+  | {
+      kind: 'socket';
+      /** REDIS_URL as given (`unix:///run/redis.sock?db=2`, or ioredis's bare `/run/redis.sock`). */
+      url: string;
+      path: string;
+      db?: number;
+      username?: string;
+      password?: string;
+    }
   | {
       kind: 'sentinel';
       sentinels: Array<{ host: string; port: number }>;
@@ -33,7 +42,46 @@ export function redisTopology(options: TopologyOptions): RedisTopology {
       sentinelPassword: options.redisSentinelPassword,
     };
   }
-  return { kind: 'single', url: options.redisUrl ?? DEFAULT_REDIS_URL };
+  const url = options.redisUrl ?? DEFAULT_REDIS_URL;
+  return isUnixSocketUrl(url) ? parseUnixSocketUrl(url) : { kind: 'single', url };
+}
+
+/** A Redis on this machine's Unix socket: `unix:///path/to/redis.sock` or a bare absolute path, as ioredis takes. */
+export function isUnixSocketUrl(url: string): boolean {
+  return url.startsWith('unix:') || url.startsWith('/');
+}
+
+/**
+ * `unix:///run/redis/redis.sock?db=2&password=…` (the form redis-py and others read; `username` too) or
+ * `/run/redis/redis.sock?db=2`. Credentials go in the query: a URL with a path and no host has no room for them.
+ */
+export function parseUnixSocketUrl(url: string): Extract<RedisTopology, { kind: 'socket' }> {
+  const bare = url.startsWith('/');
+  let parsed: URL;
+  try {
+    parsed = new URL(bare ? `unix://${url}` : url);
+  } catch {
+    throw new Error(`Invalid REDIS_URL ${JSON.stringify(redactRedisUrl(url))}: expected unix:///path/to/redis.sock`);
+  }
+  const path = decodeURIComponent(parsed.pathname);
+  if (parsed.host || !path.startsWith('/') || path === '/') {
+    throw new Error(
+      `Invalid REDIS_URL ${JSON.stringify(redactRedisUrl(url))}: expected unix:///path/to/redis.sock (an absolute path, no host)`,
+    );
+  }
+  const query = parsed.searchParams;
+  const db = query.get('db') ?? undefined;
+  if (db !== undefined && !/^\d+$/.test(db)) {
+    throw new Error(`Invalid REDIS_URL ${JSON.stringify(redactRedisUrl(url))}: db=${db} is not a database number`);
+  }
+  return {
+    kind: 'socket',
+    url,
+    path,
+    ...(db !== undefined ? { db: Number(db) } : {}),
+    ...(query.get('username') ? { username: query.get('username')! } : {}),
+    ...(query.get('password') ? { password: query.get('password')! } : {}),
+  };
 }
 
 /** The conventional group name (Redis's sample sentinel.conf, most charts): what `REDIS_SENTINEL_NAME` defaults to. */
@@ -41,7 +89,8 @@ export const DEFAULT_SENTINEL_NAME = 'mymaster';
 
 /**
  * The ioredis options for a topology's connections (what Bull's `redis` option takes, and what any other
- * connection to the same Redis should use). For a single server they are empty: Bull parses the URL itself.
+ * connection to the same Redis should use). For a single server at a URL they are empty: Bull parses the URL itself
+ * (Bull's parser knows no Unix socket, so for one the socket's path, database and credentials go here instead).
  *
  * Under Sentinel each connection asks a sentinel for the master's address whenever it (re)connects, so every
  * connection (Bull's client, subscriber and blocking client alike) follows a failover without a restart:
@@ -56,6 +105,15 @@ export const DEFAULT_SENTINEL_NAME = 'mymaster';
  */
 export function redisConnectionOptions(topology: RedisTopology): RedisOptions {
   if (topology.kind === 'single') return {};
+  if (topology.kind === 'socket') {
+    const { path, db, username, password } = topology;
+    return {
+      path,
+      ...(db !== undefined ? { db } : {}),
+      ...(username ? { username } : {}),
+      ...(password ? { password } : {}),
+    };
+  }
   return {
     sentinels: topology.sentinels,
     name: topology.name,
@@ -77,6 +135,8 @@ export const SENTINEL_COMMAND_TIMEOUT_MS = 1000;
 /** Where the Redis is, for log lines and messages: never a password. */
 export function describeRedis(topology: RedisTopology): string {
   if (topology.kind === 'single') return redactRedisUrl(topology.url);
+  if (topology.kind === 'socket')
+    return `the Unix socket ${topology.path}${topology.db ? ` (database ${topology.db})` : ''}`;
   const sentinels = topology.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
   return `the master "${topology.name}" of sentinels ${sentinels}`;
 }
@@ -84,9 +144,13 @@ export function describeRedis(topology: RedisTopology): string {
 /** The Redis URL without its password, for messages. */
 export function redactRedisUrl(url: string): string {
   try {
-    const parsed = new URL(url);
+    const bare = url.startsWith('/');
+    const parsed = new URL(bare ? `unix://${url}` : url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    // A Unix socket's credentials are in its query.
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
+    const redacted = parsed.toString();
+    return bare ? redacted.slice('unix://'.length) : redacted;
   } catch {
     return url;
   }

@@ -16,7 +16,7 @@ export function ufopQueueOptions(options: UfopOptions): UfopQueueSettings {
   const topology = redisTopology(options);
   return {
     name: options.queueName,
-    // Bull parses a URL itself; under Sentinel the connection options below say where to ask for the master.
+    // Bull parses a URL itself; on a Unix socket or under Sentinel the connection options below say where Redis is.
     url: topology.kind === 'single' ? topology.url : undefined,
     prefix: options.queuePrefix,
     redis: {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { redisAnswers } from './redis';
+import { redisAnswers, throwawayServerArgs } from './redis';
 import { freePort } from './free-port';
 
 /**
@@ -77,19 +77,7 @@ export class SentinelTopology {
   }
 
   private async startServer(port: number, extra: string[] = []): Promise<void> {
-    this.spawn(port, [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      this.dir,
-      ...extra,
-    ]);
+    this.spawn(port, [...throwawayServerArgs(port), '--dir', this.dir, ...extra]);
     await this.waitFor(() => redisAnswers(`redis://127.0.0.1:${port}`), `redis-server on port ${port}`);
   }
 

@@ -46,7 +46,11 @@ export async function useTestRedis(): Promise<TestRedis> {
 export class RedisServer {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** A Unix socket the server also listens on (`--unixsocket`), if it was given one. */
+    readonly unixSocket?: string,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -67,8 +71,8 @@ export class RedisServer {
     }
   }
 
-  static async start(port?: number): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()));
+  static async start(port?: number, unixSocket?: string): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), unixSocket);
     await server.start();
     return server;
   }
@@ -79,7 +83,12 @@ export class RedisServer {
     // No persistence, no disk: a throwaway server that only this test run talks to.
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      [
+        ...throwawayServerArgs(this.port),
+        '--daemonize',
+        'no',
+        ...(this.unixSocket ? ['--unixsocket', this.unixSocket, '--unixsocketperm', '700'] : []),
+      ],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -105,6 +114,11 @@ export class RedisServer {
       await exited;
     }
   }
+}
+
+/** A redis-server on loopback `port` that keeps nothing: no RDB snapshots, no append-only file. */
+export function throwawayServerArgs(port: number): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
 }
 
 export function startRedisServer(port?: number): Promise<RedisServer> {

@@ -32,7 +32,11 @@ export const redisCheck: DoctorCheck = {
         redisSentinelPassword: env.REDIS_SENTINEL_PASSWORD?.trim() || undefined,
       });
     } catch (error) {
-      return { status: 'fail', summary: (error as Error).message, fix: SENTINELS_FIX };
+      return {
+        status: 'fail',
+        summary: (error as Error).message,
+        fix: sentinels ? SENTINELS_FIX : 'set REDIS_URL to redis://host:port/db or unix:///path/to/redis.sock?db=N',
+      };
     }
     const { Redis } = bullIoredis();
     // One attempt, no retries and no failover watch: the check asks once and says what it saw.
@@ -52,7 +56,9 @@ export const redisCheck: DoctorCheck = {
             Connector: undefined,
             sentinelRetryStrategy: () => null,
           })
-        : new Redis(topology.url, once);
+        : topology.kind === 'socket'
+          ? new Redis({ ...redisConnectionOptions(topology), ...once })
+          : new Redis(topology.url, once);
     // The socket's own error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than connect()'s "Connection is closed".
     let socketError: Error | undefined;
     client.on('error', (error: Error) => (socketError ??= error));
