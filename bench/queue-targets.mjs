@@ -104,6 +104,19 @@ it. Redis's CPU per request fell from 1281 to ~250 µs, but the servers' rose (o
 allocating them, so fewer young-generation collections are triggered by external memory; side by side, 6056 → 5186
 µs per request with one web and one worker process, 5238 → 4399 µs in one process (inline 1807 µs in that run).
 
+Measured on 2026-11-28 from 09:10 UTC on a quieter machine of the same kind (the run of 10:14 UTC): inline mode's 1 MiB
+request cost 789–840 µs of server CPU, against 1726 µs in the 08:09 run, and node:http's 449–475 against 749, while
+one process in queue mode went from 4361 to 2507–2566 µs: the ratio rose from 2.5× to 3.0–3.3× with no change to the
+code. A put and a take of 1 MiB through the blob connections, alone in a process with 8 in flight, cost 255 µs of CPU
+(155 µs over a Unix socket), yet in a queued request each process pays ~1000 µs more for 1 MiB than for 1 KiB: alone,
+the same buffer stays in the CPU's caches and nothing else competes for the cores. perf of one process at 1 MiB finds
+no single place: the kernel's copies 12%, waking the other processes 9–11%, the rest V8, Bull and ioredis spread
+thin; the worker's V8 was still optimizing seconds into the load (13% of its samples in the optimizing compiler).
+Reaching Redis over its Unix socket (the rows above) lowered Redis's CPU per request by 12% and left the servers'
+where it was. Two web and two worker processes on two cores pay more per request in either mode: in the 10:14 run,
+inline mode run as runserver with two processes cost 164 µs per 1 KiB request and 1055 µs per 1 MiB request, against
+one process's 154 and 840; against that row the runserver layout stood at 3.87× (1 KiB) and 3.78× (1 MiB).
+
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
 ${lines.join('\n')}`;
