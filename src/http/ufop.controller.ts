@@ -162,8 +162,9 @@ export class UfopController {
       reservation: admitted.reservation,
       temp: admitted.temp,
       countAllAsMemory: this.options.mode === 'queue',
-      // Queue mode: the input is given back to the pool once Redis has it (see `QueueExecutor`).
-      allocate: this.options.mode === 'queue' ? webBuffers.acquire : undefined,
+      // A web-only process gives the input back to the pool once Redis has it (see `QueueExecutor`). Not with
+      // UFOP_ROLE=all: its own worker may run the job on this very buffer (`LocalHandoff`), and a handler may keep it.
+      allocate: this.options.mode === 'queue' && this.options.role === 'web' ? webBuffers.acquire : undefined,
       timeoutMs: this.options.bodyTimeoutMs,
     };
   }

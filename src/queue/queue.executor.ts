@@ -15,6 +15,7 @@ import { QueueDepth } from './queue-depth';
 import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
+import { LocalHandoff, LocalOutcome } from './local-handoff';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
 
@@ -23,8 +24,11 @@ export const REDIS_LOST_MESSAGE =
   'the job queue became unavailable while this request was running: Redis connection lost';
 const CLIENT_GONE_MESSAGE = 'the client went away';
 
+/** How a job's outcome reaches its request: a small output's bytes in base64 (a reply), or as they are (in memory). */
+type Settled = UfopJobResult & { body?: string; bytes?: Buffer };
+
 interface Pending {
-  resolve(result: UfopJobResult & { body?: string }): void;
+  resolve(result: Settled): void;
   reject(error: Error): void;
 }
 
@@ -35,6 +39,8 @@ interface Pending {
  * (with a small output's bytes), and this process matches it against a map of pending job ids. So a web process
  * hears of its own jobs only — not of every job of every web process, as Bull's global events would make it —
  * without polling and without `job.finished()` per request. Blobs are deleted when the request ends, however it ends.
+ * With UFOP_ROLE=all, a job that this process's own worker runs takes its input from memory and settles its request
+ * in memory, output included (`LocalHandoff`); the input is stored all the same, for any other process's worker.
  */
 export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('UfopQueue');
@@ -43,6 +49,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private listening?: Promise<void>;
   private readonly replyChannel: string;
   private readonly depth: QueueDepth;
+  /** With UFOP_ROLE=all, the jobs this process's own worker runs hand their bytes over in memory. */
+  private readonly handoff?: LocalHandoff;
   private readonly onReply = (channel: string, message: string) => {
     if (channel === this.replyChannel) this.settle(message);
   };
@@ -55,6 +63,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
     this.replyChannel = this.keys.replyChannel(randomUUID());
     this.depth = new QueueDepth(queue, this.keys.workers(), options.maxQueued, maxQueuedFloor(options));
+    if (options.role === 'all') this.handoff = LocalHandoff.of(queue);
   }
 
   private get client(): Redis {
@@ -131,9 +140,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     };
 
     // Registered before the job exists: its completed event may come back before `add` resolves.
-    const done = new Promise<UfopJobResult & { body?: string }>((resolve, reject) =>
-      this.pending.set(jobId, { resolve, reject }),
-    );
+    const done = new Promise<Settled>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
     // It may settle (client gone, Redis lost) while `add` is still under way: handled below, never unhandled.
     done.catch(() => undefined);
     // Past the deadline the worker fails the job itself (running, or when it picks it up), so it is recorded as
@@ -154,17 +161,22 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         // The input goes on the blob connection, not Bull's: Redis must have it before any worker can see the job.
         if (inputBlob) {
           const body = input.body;
+          // Stored all the same: the worker of any process may take the job.
+          this.handoff?.offerInput(jobId, body);
           const stored = this.blobStore().put(this.keys.input(jobId), body);
           // The socket holds the bytes until the kernel has them; nothing else needs them (see `releaseInputBytes`).
           input[releaseInputBytes]();
           await stored;
-          // Redis has all of it, so the socket is done with it: it serves another request's input or output.
+          // Redis has all of it, so the socket is done with it: it serves another request's input or output (a
+          // buffer of a web-only process's pool; the pool ignores any other).
           webBuffers.release(body);
         }
         await this.queue.add(data, { jobId });
       }
       const result = await done;
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
+      // Run by this process's own worker: the output is here already (its input blob goes in `cleanUp`).
+      if (result.bytes) return { status: result.status, headers: result.headers, body: result.bytes };
       if (result.size > this.options.spillBytes) {
         // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
         cleaned = true;
@@ -187,6 +199,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     } finally {
       clearTimeout(timer);
       input.signal.removeEventListener('abort', onAbort);
+      this.handoff?.withdrawInput(jobId);
       if (!cleaned) this.cleanUp(jobId, inputBlob);
     }
   }
@@ -204,6 +217,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     this.listening ??= (async () => {
       this.subscriber.on('message', this.onReply);
       await this.subscriber.subscribe(this.replyChannel);
+      this.handoff?.receiveOn(this.replyChannel, (jobId, outcome) => this.settleLocal(jobId, outcome));
       // Events published while a connection is down are lost for good: fail those requests at once (503)
       // rather than let them wait for their timeout.
       this.client.on('close', this.onConnectionLost);
@@ -226,6 +240,16 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     else waiting.reject(new UfopError(reply.failure.status, reply.failure.error));
   }
 
+  /** A job of this process run by its own worker: settled in memory, bytes and all; false if no longer waited for. */
+  private settleLocal(jobId: string, outcome: LocalOutcome): boolean {
+    const waiting = this.pending.get(jobId);
+    if (!waiting) return false;
+    this.pending.delete(jobId);
+    if ('result' in outcome) waiting.resolve({ ...outcome.result, bytes: outcome.bytes });
+    else waiting.reject(new UfopError(outcome.failure.status, outcome.failure.error));
+    return true;
+  }
+
   /**
    * Stops waiting for a job (timeout, client gone). When the client went away, a job still waiting is removed so
    * that no worker spends time on it; one already running finishes (JavaScript cannot stop it from here).
@@ -245,11 +269,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   /** The output: from the reply when it came in it, else read from its blob, deleting both blobs in one round trip. */
-  private async takeOutput(
-    jobId: string,
-    result: UfopJobResult & { body?: string },
-    hadInput: boolean,
-  ): Promise<Buffer> {
+  private async takeOutput(jobId: string, result: Settled, hadInput: boolean): Promise<Buffer> {
     const input = this.keys.input(jobId);
     if (result.body !== undefined || result.size === 0) {
       if (hadInput) this.client.del(input).catch(() => undefined);

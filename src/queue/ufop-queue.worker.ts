@@ -31,6 +31,7 @@ import {
   WORKER_LOST_MESSAGE,
 } from './ufop-job';
 import { RedisBlobStore } from './redis-blob.store';
+import { LocalHandoff } from './local-handoff';
 import { WorkerSlots } from './worker-slots';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
@@ -55,6 +56,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private running = 0;
   private processing = false;
   private advertised?: WorkerSlots;
+  /** With UFOP_ROLE=all, jobs of this process's own web side take and give their bytes in memory. */
+  private readonly handoff?: LocalHandoff;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -63,6 +66,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     @Optional() @Inject(UFOP_QUEUE_TOKEN) private readonly queue?: Queue,
   ) {
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
+    if (options.role === 'all' && queue) this.handoff = LocalHandoff.of(queue);
   }
 
   onApplicationBootstrap(): void {
@@ -106,24 +110,28 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
    * Runs one job and publishes its outcome on the reply channel of the web process that waits for it (the job
    * names it), before Bull marks the job finished: the answer leaves as soon as it exists. A small output goes in
    * the reply itself; a large one was stored before, on the same connection, so Redis has it before the web process
-   * can ask for it. Bull keeps the result without the bytes.
+   * can ask for it. Bull keeps the result without the bytes. A job of this very process's web side (UFOP_ROLE=all)
+   * hands its outcome, output and all, to the waiting request in memory instead (`LocalHandoff`).
    */
   async run(job: Job<UfopJobData>): Promise<UfopJobResult> {
     const id = String(job.id);
     this.running++;
     const started = nowMs();
     let status = 500;
+    const local = this.handoff?.isLocal(job.data?.replyTo) ? this.handoff : undefined;
     try {
-      const { result, body, output } = await this.execute(job);
+      const { result, output } = await this.execute(job);
       status = result.status;
-      const reply: UfopJobReply = { id, result: body === undefined ? result : { ...result, body } };
-      if (output) this.storeThenReply(job, output, reply);
-      else this.reply(job, reply);
+      // A request of this process: its output goes to it as it is (dropped if it is no longer waiting).
+      if (output && local) local.deliver(id, { result, bytes: output });
+      else if (output && output.length > INLINE_BYTES) this.storeThenReply(job, output, { id, result });
+      else this.reply(job, { id, result: output ? { ...result, body: output.toString('base64') } : result });
       return result;
     } catch (error) {
       const failure = error as UfopJobFailure;
       status = failure.status;
-      this.reply(job, { id, failure: { status: failure.status, error: failure.error } });
+      const outcome = { failure: { status: failure.status, error: failure.error } };
+      if (!local?.deliver(id, outcome)) this.reply(job, { id, ...outcome });
       throw failure;
     } finally {
       this.running--;
@@ -158,11 +166,10 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Runs one job: its result, with the output's bytes in base64 when they are few enough to go in the reply, or
-   * the output itself when it is to be stored beside the reply; its failure carries the status and message the
-   * client will see.
+   * Runs one job: its result, with the output when it is in memory (a streamed one is stored in Redis by now); its
+   * failure carries the status and message the client will see.
    */
-  private async execute(job: Job<UfopJobData>): Promise<{ result: UfopJobResult; body?: string; output?: Buffer }> {
+  private async execute(job: Job<UfopJobData>): Promise<{ result: UfopJobResult; output?: Buffer }> {
     const { data } = job;
     const startedAt = nowMs();
     const jobId = String(job.id);
@@ -177,10 +184,14 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const inputKey = this.keys.input(jobId);
     try {
       const { bytes, ...described } = data.input;
+      // A small input rides in the job; one this process's web side still holds is taken from it (`LocalHandoff`).
+      const held = bytes === undefined ? this.handoff?.takeInput(jobId) : undefined;
       const stored =
         bytes !== undefined
           ? { body: Buffer.from(bytes, 'base64') }
-          : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
+          : held
+            ? { body: held }
+            : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
       const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
       const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
@@ -203,7 +214,6 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
         size: body.length,
         startedAt,
       };
-      if (body.length <= INLINE_BYTES) return { result, body: body.toString('base64') };
       return { result, output: body };
     } catch (error) {
       if (error instanceof UfopJobFailure) throw error;

@@ -20,3 +20,15 @@ export async function startTestApp(env: Record<string, string>): Promise<Started
   const { port } = app.getHttpServer().address();
   return { baseUrl: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
+
+/** Boots the test app as a queue worker (no HTTP server) in this process, with these environment variables. */
+export async function startTestWorker(env: Record<string, string>): Promise<{ close(): Promise<void> }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { ...env, UFOP_ROLE: 'worker' });
+  try {
+    const worker = await UfopFactory.createWorker(TestAppModule, { logger: false });
+    return { close: () => worker.close() };
+  } finally {
+    process.env = saved;
+  }
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { RedisServer, uniquePrefix } from './support/redis';
+import { callHandler, UfopProcess } from './support/ufop-process';
+
+// Past INLINE_BYTES (32 KiB), so inputs and outputs are blobs; small enough for MONITOR to print quickly.
+const BODY_BYTES = 100 * 1024;
+
+/**
+ * Counts the SETs and GETs of blob keys that Redis runs while `work` runs: MONITOR prints every client's commands,
+ * those of Bull's scripts included (their keys are not blobs). Read on a plain socket: ioredis's monitor mode loses
+ * track of its replies when Bull's blocking commands show up in it.
+ */
+async function blobCommands(port: number, work: () => Promise<void>): Promise<{ set: number; get: number }> {
+  const socket = connect({ port, host: '127.0.0.1' });
+  const counts = { set: 0, get: 0 };
+  let pending = '';
+  let pongs = 0;
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\r\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      if (line === '+PONG') pongs++;
+      const command = /^\+[\d.]+ \[\d+ [^\]]+\] "(\w+)" "([^"]*)"/.exec(line);
+      const name = command?.[1].toLowerCase();
+      if ((name === 'set' || name === 'get') && command![2].includes(':blob:')) counts[name]++;
+    }
+  });
+  socket.write('MONITOR\r\n');
+  await once(socket, 'data');
+  try {
+    await work();
+    // What MONITOR prints comes in order: once a PING on this socket is answered, every command before it is in.
+    const answered = pongs + 1;
+    socket.write('PING\r\n');
+    while (pongs < answered) await once(socket, 'data');
+    return counts;
+  } finally {
+    socket.destroy();
+  }
+}
+
+/**
+ * With UFOP_ROLE=all, a job this process's own worker runs takes its input from the web side's memory and gives its
+ * output straight to the waiting request (`LocalHandoff`): Redis sees the input stored (any process's worker could
+ * have taken the job) and nothing else of the bytes. Between a web and a worker process the bytes go through Redis
+ * both ways. Redis's own command counts tell the two apart.
+ */
+describe('queue mode hands bytes over in memory within one process', () => {
+  let redis: RedisServer;
+  const processes: UfopProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.kill()));
+    await redis?.stop();
+  });
+
+  const start = async (env: Record<string, string>) => {
+    const started = await UfopProcess.start({ REDIS_URL: redis.url, UFOP_HANDLER_TIMEOUT_MS: '30000', ...env });
+    processes.push(started);
+    return started;
+  };
+
+  const echoAll = async (baseUrl: string, count: number) => {
+    const bodies = Array.from({ length: count }, (_, i) => randomBytes(BODY_BYTES + i));
+    const answers = await Promise.all(bodies.map((body) => callHandler(baseUrl, 'demo/echo', body)));
+    return answers.map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]));
+  };
+
+  it('one process (web + worker): the input is stored once and never read back, the output never stored', async () => {
+    const all = await start({ UFOP_ROLE: 'all', UFOP_QUEUE_PREFIX: uniquePrefix('handoff-all') });
+    let exact: boolean[] = [];
+    const calls = await blobCommands(redis.port, async () => void (exact = await echoAll(all.baseUrl, 6)));
+    expect(exact).toEqual(Array(6).fill(true));
+    // The inputs, stored for any worker; no input read back, no output stored or read.
+    expect(calls).toEqual({ set: 6, get: 0 });
+    // A failure of a local job comes back with its status and message, as through Redis.
+    const failed = await callHandler(all.baseUrl, 'demo/fixture/fail/422', randomBytes(64 * 1024));
+    expect({ status: failed.status, body: failed.json() }).toEqual({
+      status: 422,
+      body: { error: 'failed on purpose with 422' },
+    });
+    expect(await redis.keys('*:blob:*')).toEqual([]);
+  }, 60_000);
+
+  it('a web and a worker process: both the input and the output go through Redis', async () => {
+    const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-split') };
+    await start({ ...env, UFOP_ROLE: 'worker' });
+    const web = await start({ ...env, UFOP_ROLE: 'web' });
+    let exact: boolean[] = [];
+    const calls = await blobCommands(redis.port, async () => void (exact = await echoAll(web.baseUrl, 6)));
+    expect(exact).toEqual(Array(6).fill(true));
+    // Inputs and outputs stored; the worker reads the inputs, the web process the outputs.
+    expect(calls).toEqual({ set: 12, get: 12 });
+    expect(await redis.keys('*:blob:*')).toEqual([]);
+  }, 60_000);
+});
