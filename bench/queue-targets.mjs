@@ -115,7 +115,10 @@ thin; the worker's V8 was still optimizing seconds into the load (13% of its sam
 Reaching Redis over its Unix socket (the rows above) lowered Redis's CPU per request by 12% and left the servers'
 where it was. Two web and two worker processes on two cores pay more per request in either mode: in the 10:14 run,
 inline mode run as runserver with two processes cost 164 µs per 1 KiB request and 1055 µs per 1 MiB request, against
-one process's 154 and 840; against that row the runserver layout stood at 3.87× (1 KiB) and 3.78× (1 MiB).
+one process's 154 and 840; against that row the runserver layout stood at 3.87× (1 KiB) and 3.78× (1 MiB). Then
+one process (UFOP_ROLE=all) began to hand the bytes of the jobs its own worker runs over in memory (LocalHandoff:
+the input is stored for any worker but not read back, the output neither stored nor read): between the runs of
+10:14 and 10:57 UTC its 1 MiB request went from 2507 to 2311 µs of server CPU and from 1315 to 416 µs of Redis's.
 
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
