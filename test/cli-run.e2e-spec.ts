@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
 import { CliProcess, runCli, waitForHealthy } from './support/cli-process';
 import { freePort } from './support/free-port';
-import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 
 const alive = (pid: number) => {
   try {
@@ -184,12 +184,7 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
       prefix = uniquePrefix('cli-run');
     }, 60_000);
 
-    afterAll(async () => {
-      if (redis) {
-        await deleteKeysUnder(redis.url, prefix);
-        await redis.close();
-      }
-    });
+    afterAll(() => endQueueTest(redis, [prefix]));
 
     it('refuses to start without queue mode, saying how to enable it', async () => {
       const result = await runCli(['runworker'], { env: { REDIS_URL: undefined, UFOP_MODE: undefined } });

@@ -3,7 +3,7 @@ import { launchBrowser } from './support/browser';
 import { freePort } from './support/free-port';
 import { startTestApp } from './support/in-process-server';
 import { StartedServer } from './support/protocol.suite';
-import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 
 /** The opt-in queue dashboard (bull-board) in a real headless Chromium. */
 describe('queue dashboard (queue mode, headless Chromium)', () => {
@@ -32,10 +32,7 @@ describe('queue dashboard (queue mode, headless Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (redis) {
-      await deleteKeysUnder(redis.url, prefix);
-      await redis.close();
-    }
+    await endQueueTest(redis, [prefix]);
   });
 
   /** The status the browser got for the dashboard. Chromium ends a navigation answered 401 with an auth error. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { post } from './support/protocol.suite';
-import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { freePort } from './support/free-port';
 import { UfopProcess } from './support/ufop-process';
 
@@ -54,11 +54,7 @@ describe('logs: request ids across web and worker, JSON lines, _ufop/logs (queue
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([web, worker].filter(Boolean).map((p) => p.kill()));
-    if (redis) {
-      await deleteKeysUnder(redis.url, prefix);
-      await redis.close();
-    }
+    await endQueueTest(redis, [prefix], [web, worker]);
     if (logDir) rmSync(logDir, { recursive: true, force: true });
   });
 

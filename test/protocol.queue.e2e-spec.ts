@@ -1,6 +1,6 @@
 import { startTestApp, startTestWorker } from './support/in-process-server';
 import { describeProtocolSuite, StartedServer } from './support/protocol.suite';
-import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 
 let redis: Promise<TestRedis> | undefined;
 const prefixes: string[] = [];
@@ -34,12 +34,7 @@ async function startWebAndWorker(env: Record<string, string>): Promise<StartedSe
   return { baseUrl: web.baseUrl, close: async () => void (await Promise.all([web.close(), worker.close()])) };
 }
 
-afterAll(async () => {
-  if (!redis) return;
-  const { url, close } = await redis;
-  for (const prefix of prefixes) await deleteKeysUnder(url, prefix);
-  await close();
-});
+afterAll(async () => endQueueTest(await redis, prefixes));
 
 describeProtocolSuite('queue', startQueue);
 describeProtocolSuite('queue, web and worker apart', startWebAndWorker);

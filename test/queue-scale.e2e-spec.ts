@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { readFileSync } from 'node:fs';
-import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { callHandler as call, UfopProcess } from './support/ufop-process';
 
 /** CPU time (user + system, in clock ticks of 10 ms) a process has used so far, from /proc. */
@@ -30,11 +30,7 @@ describe('queue mode at scale', () => {
   beforeAll(async () => {
     redis = await useTestRedis();
   });
-  afterAll(async () => {
-    await Promise.all(started.map((p) => p.kill()));
-    for (const prefix of prefixes) await deleteKeysUnder(redis.url, prefix);
-    await redis?.close();
-  });
+  afterAll(() => endQueueTest(redis, prefixes, started));
 
   it('each web process hears only its own completions: with load on one of four, the idle ones use ≤ 5% of its CPU', async () => {
     const prefix = uniquePrefix('fanout');

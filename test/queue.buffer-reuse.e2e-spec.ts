@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { deleteKeysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { UfopProcess } from './support/ufop-process';
 
 const MiB = 1024 * 1024;
@@ -27,13 +27,7 @@ describe('queue mode reuses input and output buffers without mixing requests', (
     ]);
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all([web, worker].filter(Boolean).map((p) => p.kill()));
-    if (redis) {
-      await deleteKeysUnder(redis.url, prefix);
-      await redis.close();
-    }
-  });
+  afterAll(() => endQueueTest(redis, [prefix], [web, worker]));
 
   it('slow and fast clients of one size class each get their own bytes back', async () => {
     // 7.5–8 MiB: the largest class, at most UFOP_SPILL_BYTES (so in memory), and more than the kernel's socket

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { deleteKeysUnder, keysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, keysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { callHandler as call, UfopProcess } from './support/ufop-process';
 
 /**
@@ -35,13 +35,7 @@ describe('queue mode: a web process and two worker processes', () => {
     ]);
   }, 120_000);
 
-  afterAll(async () => {
-    await Promise.all([web, ...workers].filter(Boolean).map((p) => p.kill()));
-    if (redis) {
-      await deleteKeysUnder(redis.url, prefix);
-      await redis.close();
-    }
-  });
+  afterAll(() => endQueueTest(redis, [prefix], [web, ...workers]));
 
   it('the web process runs no handler: the workers run every job, both of them taking work', async () => {
     const replies = await Promise.all(

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { deleteKeysUnder, RedisServer, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
+import { endQueueTest, RedisServer, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { freePort } from './support/free-port';
 import { callHandler as call, health, UfopProcess } from './support/ufop-process';
 
@@ -111,8 +111,7 @@ describe('queue mode when things go wrong', () => {
     });
 
     afterAll(async () => {
-      for (const prefix of prefixes) await deleteKeysUnder(redis.url, prefix);
-      await redis?.close();
+      await endQueueTest(redis, prefixes);
     });
 
     it('SIGTERM to a web process: it answers every request in flight, then exits 0', async () => {

@@ -2,7 +2,8 @@ import type { Queue } from 'bull';
 import { UfopJobResult } from './ufop-job';
 
 /** What the worker side hands back to a request of its own process: the outcome, with the output's bytes as they are. */
-export type LocalOutcome = { result: UfopJobResult; bytes: Buffer } | { failure: { status: number; error: string } };
+export type LocalOutcome =
+  { result: UfopJobResult & { bytes: Buffer } } | { failure: { status: number; error: string } };
 
 /**
  * Bytes handed between the web and the worker side of ONE process (`UFOP_ROLE=all`) without a trip through Redis.

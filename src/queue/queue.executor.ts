@@ -15,7 +15,7 @@ import { QueueDepth } from './queue-depth';
 import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
-import { LocalHandoff, LocalOutcome } from './local-handoff';
+import { LocalHandoff } from './local-handoff';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
 
@@ -217,7 +217,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     this.listening ??= (async () => {
       this.subscriber.on('message', this.onReply);
       await this.subscriber.subscribe(this.replyChannel);
-      this.handoff?.receiveOn(this.replyChannel, (jobId, outcome) => this.settleLocal(jobId, outcome));
+      this.handoff?.receiveOn(this.replyChannel, (jobId, outcome) => this.complete(jobId, outcome));
       // Events published while a connection is down are lost for good: fail those requests at once (503)
       // rather than let them wait for their timeout.
       this.client.on('close', this.onConnectionLost);
@@ -233,19 +233,21 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     } catch {
       return this.logger.warn(`unreadable reply on ${this.replyChannel}`);
     }
-    const waiting = this.pending.get(reply.id);
-    if (!waiting) return; // a job this process gave up on (timeout, client gone)
-    this.pending.delete(reply.id);
-    if ('result' in reply) waiting.resolve(reply.result);
-    else waiting.reject(new UfopError(reply.failure.status, reply.failure.error));
+    this.complete(reply.id, reply);
   }
 
-  /** A job of this process run by its own worker: settled in memory, bytes and all; false if no longer waited for. */
-  private settleLocal(jobId: string, outcome: LocalOutcome): boolean {
+  /**
+   * Ends the wait for a job: with its result (a reply's, or one this process's own worker handed over in memory,
+   * bytes and all) or its failure. False when the job is no longer waited for (timeout, client gone).
+   */
+  private complete(
+    jobId: string,
+    outcome: { result: Settled } | { failure: { status: number; error: string } },
+  ): boolean {
     const waiting = this.pending.get(jobId);
     if (!waiting) return false;
     this.pending.delete(jobId);
-    if ('result' in outcome) waiting.resolve({ ...outcome.result, bytes: outcome.bytes });
+    if ('result' in outcome) waiting.resolve(outcome.result);
     else waiting.reject(new UfopError(outcome.failure.status, outcome.failure.error));
     return true;
   }

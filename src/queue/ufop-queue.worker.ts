@@ -123,7 +123,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       const { result, output } = await this.execute(job);
       status = result.status;
       // A request of this process: its output goes to it as it is (dropped if it is no longer waiting).
-      if (output && local) local.deliver(id, { result, bytes: output });
+      if (output && local) local.deliver(id, { result: { ...result, bytes: output } });
       else if (output && output.length > INLINE_BYTES) this.storeThenReply(job, output, { id, result });
       else this.reply(job, { id, result: output ? { ...result, body: output.toString('base64') } : result });
       return result;
@@ -131,7 +131,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       const failure = error as UfopJobFailure;
       status = failure.status;
       const outcome = { failure: { status: failure.status, error: failure.error } };
-      if (!local?.deliver(id, outcome)) this.reply(job, { id, ...outcome });
+      if (local) local.deliver(id, outcome);
+      else this.reply(job, { id, ...outcome });
       throw failure;
     } finally {
       this.running--;

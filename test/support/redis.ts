@@ -140,6 +140,21 @@ export function uniquePrefix(label: string): string {
   return `ufop-test-${label}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * The end of a queue test, as far as it got: its processes killed, the keys under its prefixes deleted, its Redis
+ * let go (a redis-server of its own stopped).
+ */
+export async function endQueueTest(
+  redis: TestRedis | undefined,
+  prefixes: Array<string | undefined>,
+  processes: Array<{ kill(): Promise<void> } | undefined> = [],
+): Promise<void> {
+  await Promise.all(processes.map((started) => started?.kill()));
+  if (!redis) return;
+  for (const prefix of prefixes) if (prefix) await deleteKeysUnder(redis.url, prefix);
+  await redis.close();
+}
+
 /** Every key under `prefix:` (SCAN, not KEYS). */
 export async function keysUnder(url: string, prefix: string): Promise<string[]> {
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
