@@ -120,6 +120,16 @@ one process (UFOP_ROLE=all) began to hand the bytes of the jobs its own worker r
 the input is stored for any worker but not read back, the output neither stored nor read): between the runs of
 10:14 and 10:57 UTC its 1 MiB request went from 2507 to 2311 µs of server CPU and from 1315 to 416 µs of Redis's.
 
+The same code on another machine of this kind, the same day (11:49 UTC, an Intel Xeon under KVM where the runs above
+had an AMD EPYC; load average 1.1–3.8), 5 rounds: every server written in JavaScript cost more per request at 1 KiB and
+16 connections (plain Express 193 µs against 82, inline mode 381 against 153, node:http 29 against 15), and queue mode
+answered 939 req/s in one process, 1432 in one web and one worker, 887 as runserver + runworker (6.4×, 9.7× and 6.0×
+the predecessor, against 15.8×, 21.2× and 15.2×), with a p50 at one connection of 1.8, 2.3 and 3.0 ms (0.7, 0.9 and
+1.1). The CPU ratios held at 1 KiB (3.17×, 2.69×, 4.98×; 3.23× against inline as runserver) and fell at 1 MiB (2.00×,
+2.50×, 2.71×), inline's own 1 MiB request costing 1998 µs there. On that machine a queue process reached its steady
+cost only after 12–15 s of load: one web and one worker process, 1 KiB, 16 connections, eight 3 s measurements in a
+row from a fresh start, 1363, 1094, 1121, 818, 688, 826, 909 and 845 µs per request.
+
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
 ${lines.join('\n')}`;
