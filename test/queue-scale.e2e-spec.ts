@@ -114,6 +114,10 @@ describe('queue mode at scale', () => {
       expect(await refusal()).toMatch(
         /4 jobs already waiting for a worker \(UFOP_MAX_QUEUED unset: 4, from the live workers' 0 slots, at least UFOP_MAX_WAITING=4\)/,
       );
+      // The operator hears of it at once, not from a 504 when the handler timeout is up.
+      await web.waitFor(
+        /WARN \[UfopQueue\].* no worker is taking jobs from queue ufop: none has advertised a job slot in Redis\. Requests wait for one for up to 30000 ms \(UFOP_HANDLER_TIMEOUT_MS\), then get 504: start workers/,
+      );
 
       // A worker of 6 slots comes: the waiting jobs run, and 6 may now wait.
       const [worker] = await start([env(prefix, 'worker', { UFOP_CONCURRENCY: '6' })]);
@@ -122,6 +126,7 @@ describe('queue mode at scale', () => {
       // Its 6 slots busy for 6 s, then 6 jobs waiting: the next is refused.
       const holding = Array.from({ length: 6 }, (_, i) => call(web.baseUrl, `demo/probe/hold/h${i}/6000`));
       for (let i = 0; i < 6; i++) await worker.waitFor(new RegExp(`job-start h${i} `));
+      await web.waitFor(/LOG \[UfopQueue\].* workers are taking jobs from queue ufop again: 6 job slots/);
       // Past the 100 ms a web process trusts its count: the next one is read after the holds left the wait list.
       await new Promise((resolve) => setTimeout(resolve, 300));
       const waiting = Array.from({ length: 6 }, (_, i) => call(web.baseUrl, `demo/hello/late${i}`));

@@ -107,4 +107,42 @@ describe('QueueDepth', () => {
     later(110);
     await expect(depth.admit()).resolves.toBeUndefined();
   });
+
+  it('says when the live workers go from some to none and back, once each time (and at the first read, if none)', async () => {
+    const state = { waiting: 0, members: [] as string[], reads: 0 };
+    const told: number[] = [];
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined, 16, (slots) => told.push(slots));
+    const read = async () => {
+      later(110);
+      await depth.admit();
+      depth.release();
+      await settle();
+    };
+    await read(); // none from the start
+    await read(); // still none: nothing new to say
+    expect(told).toEqual([0]);
+    state.members = ['4:a'];
+    await read();
+    state.members = ['4:a', '8:b'];
+    await read(); // more slots: not a change between none and some
+    expect(told).toEqual([0, 4]);
+    state.members = [];
+    await read();
+    expect(told).toEqual([0, 4, 0]);
+    expect(state.reads).toBe(5);
+  });
+
+  it('says nothing while workers are there from the first read on', async () => {
+    const state = { waiting: 0, members: ['2:a'], reads: 0 };
+    const told: number[] = [];
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined, 16, (slots) => told.push(slots));
+    for (let i = 0; i < 3; i++) {
+      later(110);
+      await depth.admit();
+      depth.release();
+      await settle();
+    }
+    expect(state.reads).toBe(3);
+    expect(told).toEqual([]);
+  });
 });

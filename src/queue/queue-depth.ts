@@ -29,6 +29,8 @@ export class QueueDepth {
   private inFlight = 0;
   private inFlightAtRead = 0;
   private liveSlots = 0;
+  /** Whether the last read found a live worker (undefined before the first read). */
+  private workersSeen?: boolean;
   private readAt = 0;
   private reading?: Promise<void>;
 
@@ -39,6 +41,12 @@ export class QueueDepth {
     private readonly maxQueued: number | undefined,
     /** The least the derived bound may be (`UFOP_MAX_WAITING`). */
     private readonly floor: number,
+    /**
+     * Told the live workers' slots when that changes between none and some (and at the first read, if none): a
+     * web process with no worker behind it queues its jobs, and its requests wait until a worker comes or they
+     * time out; the operator should hear of it then, not 2 minutes later from a 504.
+     */
+    private readonly onWorkers?: (slots: number) => void,
   ) {}
 
   /** The bound in force now. */
@@ -89,11 +97,18 @@ export class QueueDepth {
         if (waitError || pausedError || slotsError) return;
         this.known = Number(wait) + Number(paused);
         this.liveSlots = WorkerSlots.total(members as string[]);
+        this.noticeWorkers(this.liveSlots > 0);
         // Jobs added while the length was being read may or may not be in it: counted as if they were not.
         this.inFlightAtRead = inFlight;
         this.readAt = started;
       })
       .catch(() => undefined) // Redis trouble is reported by the request itself
       .finally(() => (this.reading = undefined));
+  }
+
+  private noticeWorkers(seen: boolean): void {
+    const changed = seen !== (this.workersSeen ?? true);
+    this.workersSeen = seen;
+    if (changed) this.onWorkers?.(this.liveSlots);
   }
 }

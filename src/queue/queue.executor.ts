@@ -16,6 +16,7 @@ import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
+import { noWorkersMessage, workersBackMessage } from './ufop-queue.messages';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
 
@@ -62,7 +63,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   ) {
     this.keys = new UfopBlobKeys(options.queuePrefix, options.queueName);
     this.replyChannel = this.keys.replyChannel(randomUUID());
-    this.depth = new QueueDepth(queue, this.keys.workers(), options.maxQueued, maxQueuedFloor(options));
+    this.depth = new QueueDepth(queue, this.keys.workers(), options.maxQueued, maxQueuedFloor(options), (slots) =>
+      slots > 0
+        ? this.logger.log(workersBackMessage(options.queueName, slots))
+        : this.logger.warn(noWorkersMessage(options.queueName, options.handlerTimeoutMs)),
+    );
     if (options.role === 'all') this.handoff = LocalHandoff.of(queue);
   }
 
