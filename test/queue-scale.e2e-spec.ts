@@ -92,6 +92,33 @@ describe('queue mode at scale', () => {
     ]);
   }, 120_000);
 
+  it('a job no worker took by UFOP_HANDLER_TIMEOUT_MS: 504 saying so, and the job is gone from the queue', async () => {
+    const prefix = uniquePrefix('untaken');
+    prefixes.push(prefix);
+    const [web] = await start([env(prefix, 'web', { UFOP_HANDLER_TIMEOUT_MS: '1500' })]);
+    const reply = await call(web.baseUrl, 'demo/hello/nobody');
+    expect([reply.status, reply.json()]).toEqual([
+      504,
+      {
+        error:
+          'no worker took this job within 1500 ms (UFOP_HANDLER_TIMEOUT_MS): the workers are busy or none is running',
+      },
+    ]);
+    const client = new Redis(redis.url);
+    try {
+      // Removed, not left for a worker that comes later to pick up and fail.
+      expect(await client.llen(`${prefix}:ufop:wait`)).toBe(0);
+      const jobKeys = (await client.keys(`${prefix}:ufop:*`)).filter((key) => /:[0-9a-f]{8}-[0-9a-f]{4}-/.test(key));
+      expect(jobKeys).toEqual([]); // no job hash (job ids are UUIDs)
+    } finally {
+      client.disconnect();
+    }
+    // A worker that comes afterwards has nothing to do; the next request is answered.
+    const [worker] = await start([env(prefix, 'worker')]);
+    expect((await call(web.baseUrl, 'demo/hello/somebody')).body.toString()).toBe('hello somebody');
+    expect(worker.output).not.toMatch(/nobody/);
+  }, 60_000);
+
   it('UFOP_MAX_QUEUED unset: UFOP_MAX_WAITING may wait while no worker is up, one per slot of the live workers past that; a stopped worker withdraws its slots', async () => {
     const prefix = uniquePrefix('derived');
     prefixes.push(prefix);

@@ -16,7 +16,7 @@ import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
-import { noWorkersMessage, workersBackMessage } from './ufop-queue.messages';
+import { noWorkersMessage, noWorkerTookMessage, workersBackMessage } from './ufop-queue.messages';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
 
@@ -150,10 +150,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     done.catch(() => undefined);
     // Past the deadline the worker fails the job itself (running, or when it picks it up), so it is recorded as
     // failed with the same 504; the web tier only stops waiting.
-    const timer = setTimeout(
-      () => this.abandon(jobId, new UfopTimeoutError(handlerTimeoutMessage(timeoutMs))),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => this.timeOut(jobId, timeoutMs), timeoutMs);
     const onAbort = () => this.abandon(jobId, new UfopError(499, CLIENT_GONE_MESSAGE), true);
     input.signal.addEventListener('abort', onAbort, { once: true });
     let cleaned = false;
@@ -266,13 +263,36 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     if (!waiting) return;
     this.pending.delete(jobId);
     waiting.reject(error);
-    if (!removeIfWaiting) return;
-    void this.queue
-      .getJob(jobId)
-      .then(async (job) => {
-        if (job && (await job.getState()) === 'waiting') await job.remove();
-      })
-      .catch(() => undefined); // taken by a worker meanwhile (locked): it runs to its end
+    if (removeIfWaiting) void this.removeIfWaiting(jobId);
+  }
+
+  /**
+   * The handler timeout is up. A job that no worker has taken yet is removed (no worker should start it now) and
+   * the client told that no worker took it, which is what went wrong, not the handler; a running job fails with the
+   * handler's timeout (its worker fails it too, at the same deadline). The check is one round trip, bounded by 1 s.
+   */
+  private timeOut(jobId: string, timeoutMs: number): void {
+    if (!this.pending.has(jobId)) return;
+    void raceDeadline(this.removeIfWaiting(jobId), 1000, () => new Error('no answer from Redis'))
+      .catch(() => false)
+      .then((removed) =>
+        this.abandon(
+          jobId,
+          new UfopTimeoutError(removed ? noWorkerTookMessage(timeoutMs) : handlerTimeoutMessage(timeoutMs)),
+        ),
+      );
+  }
+
+  /** Removes a job that is still waiting for a worker: true if it was. A worker that takes it meanwhile keeps it. */
+  private async removeIfWaiting(jobId: string): Promise<boolean> {
+    try {
+      const job = await this.queue.getJob(jobId);
+      if (!job || (await job.getState()) !== 'waiting') return false;
+      await job.remove();
+      return true;
+    } catch {
+      return false; // taken by a worker meanwhile (locked): it runs to its end
+    }
   }
 
   /** The output: from the reply when it came in it, else read from its blob, deleting both blobs in one round trip. */

@@ -11,3 +11,7 @@ export const noWorkersMessage = (queue: string, timeoutMs: number) =>
 
 export const workersBackMessage = (queue: string, slots: number) =>
   `workers are taking jobs from queue ${queue} again: ${slots} job slots`;
+
+/** The handler timeout came while the job was still waiting: no worker took it (it is removed). */
+export const noWorkerTookMessage = (timeoutMs: number) =>
+  `no worker took this job within ${timeoutMs} ms (UFOP_HANDLER_TIMEOUT_MS): the workers are busy or none is running`;
