@@ -12,9 +12,12 @@ const BODY_BYTES = 100 * 1024;
  * those of Bull's scripts included (their keys are not blobs). Read on a plain socket: ioredis's monitor mode loses
  * track of its replies when Bull's blocking commands show up in it.
  */
-async function blobCommands(port: number, work: () => Promise<void>): Promise<{ set: number; get: number }> {
+async function blobCommands(
+  port: number,
+  work: () => Promise<void>,
+): Promise<{ set: number; get: number; delInput: number }> {
   const socket = connect({ port, host: '127.0.0.1' });
-  const counts = { set: 0, get: 0 };
+  const counts = { set: 0, get: 0, delInput: 0 };
   let pending = '';
   let pongs = 0;
   socket.setEncoding('latin1');
@@ -26,6 +29,8 @@ async function blobCommands(port: number, work: () => Promise<void>): Promise<{ 
       const command = /^\+[\d.]+ \[\d+ [^\]]+\] "(\w+)" "([^"]*)"/.exec(line);
       const name = command?.[1].toLowerCase();
       if ((name === 'set' || name === 'get') && command![2].includes(':blob:')) counts[name]++;
+      // DELs that name an input blob (a DEL may name the output too).
+      if (name === 'del' && /:blob:[^"]*:in"/.test(line)) counts.delInput++;
     }
   });
   socket.write('MONITOR\r\n');
@@ -78,8 +83,9 @@ describe('queue mode hands bytes over in memory within one process', () => {
     let exact: boolean[] = [];
     const calls = await blobCommands(redis.port, async () => void (exact = await echoAll(all.baseUrl, 6)));
     expect(exact).toEqual(Array(6).fill(true));
-    // The inputs, stored for any worker; no input read back, no output stored or read.
-    expect(calls).toEqual({ set: 6, get: 0 });
+    // The inputs, stored for any worker; no input read back, no output stored or read; each input deleted once, by
+    // the web side when its request ends (the worker leaves an input it took from memory to it).
+    expect(calls).toEqual({ set: 6, get: 0, delInput: 6 });
     // A failure of a local job comes back with its status and message, as through Redis.
     const failed = await callHandler(all.baseUrl, 'demo/fixture/fail/422', randomBytes(64 * 1024));
     expect({ status: failed.status, body: failed.json() }).toEqual({
@@ -96,8 +102,9 @@ describe('queue mode hands bytes over in memory within one process', () => {
     let exact: boolean[] = [];
     const calls = await blobCommands(redis.port, async () => void (exact = await echoAll(web.baseUrl, 6)));
     expect(exact).toEqual(Array(6).fill(true));
-    // Inputs and outputs stored; the worker reads the inputs, the web process the outputs.
-    expect(calls).toEqual({ set: 12, get: 12 });
+    // Inputs and outputs stored; the worker reads the inputs, the web process the outputs. An input is deleted by the
+    // worker once its handler has answered (to free Redis early) and again by the web process with the output.
+    expect(calls).toEqual({ set: 12, get: 12, delInput: 12 });
     expect(await redis.keys('*:blob:*')).toEqual([]);
   }, 60_000);
 });

@@ -148,8 +148,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     const done = new Promise<Settled>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
     // It may settle (client gone, Redis lost) while `add` is still under way: handled below, never unhandled.
     done.catch(() => undefined);
-    // Past the deadline the worker fails the job itself (running, or when it picks it up), so it is recorded as
-    // failed with the same 504; the web tier only stops waiting.
+    // Past the deadline the web tier stops waiting, and removes the job if no worker has taken it (`timeOut`); a
+    // running job is failed by its worker at the same deadline, so it is recorded as failed with the same 504.
     const timer = setTimeout(() => this.timeOut(jobId, timeoutMs), timeoutMs);
     const onAbort = () => this.abandon(jobId, new UfopError(499, CLIENT_GONE_MESSAGE), true);
     input.signal.addEventListener('abort', onAbort, { once: true });

@@ -106,13 +106,9 @@ export const DEFAULT_SENTINEL_NAME = 'mymaster';
 export function redisConnectionOptions(topology: RedisTopology): RedisOptions {
   if (topology.kind === 'single') return {};
   if (topology.kind === 'socket') {
-    const { path, db, username, password } = topology;
-    return {
-      path,
-      ...(db !== undefined ? { db } : {}),
-      ...(username ? { username } : {}),
-      ...(password ? { password } : {}),
-    };
+    // The parsed socket holds only the fields its URL set (an undefined `db` would override ioredis's default).
+    const { kind: _kind, url: _url, ...connection } = topology;
+    return connection;
   }
   return {
     sentinels: topology.sentinels,

@@ -203,7 +203,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
         () => new UfopTimeoutError(handlerTimeoutMessage(configured)),
       );
       // The input is no longer needed (the handler has answered): free its room in Redis before the output takes some.
-      if (data.input.size > 0 && bytes === undefined) client.del(inputKey).catch(() => undefined);
+      // Not for one taken from this process's web side: its request ends now, and the web side deletes it then.
+      if (data.input.size > 0 && bytes === undefined && !held) client.del(inputKey).catch(() => undefined);
       let body = response.body;
       if (body instanceof BufferStream && !body.readableDidRead) body = body.buffer;
       if (!Buffer.isBuffer(body)) {
