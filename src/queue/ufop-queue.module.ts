@@ -4,6 +4,7 @@ import { UfopOptions } from '../interfaces/ufop-options.interface';
 import { UFOP_CONFIG } from '../ufop.constants';
 import { UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import { ufopQueueOptions } from './ufop-queue.options';
+import { batchWritesPerTick } from './tick-writes';
 
 /**
  * The Bull queue of queue mode, made from the resolved options; undefined in inline mode. Bull (and ioredis with
@@ -17,7 +18,13 @@ const queueProvider: Provider = {
     if (options.mode !== 'queue') return undefined;
     const { default: Bull } = await import('bull');
     const { name, url, ...queueOptions } = ufopQueueOptions(options);
-    return url ? new Bull(name, url, queueOptions) : new Bull(name, queueOptions);
+    const queue = url ? new Bull(name, url, queueOptions) : new Bull(name, queueOptions);
+    // The commands of one turn leave in one write: the command connection's, and the blocking waits of a worker's
+    // job slots (the blocking connection exists only where jobs are run; the subscriber only subscribes).
+    const connections = queue as unknown as Record<'client' | 'bclient', Parameters<typeof batchWritesPerTick>[0]>;
+    batchWritesPerTick(connections.client);
+    if (options.role !== 'web') batchWritesPerTick(connections.bclient);
+    return queue;
   },
 };
 

@@ -29,11 +29,8 @@ export function ufopQueueOptions(options: UfopOptions): UfopQueueSettings {
       connectTimeout: Math.min(options.redisConnectTimeoutMs, 10_000),
       // Who holds each connection, in Redis's CLIENT LIST: the role and pid of the process.
       connectionName: `ufop-${options.role}-${process.pid}`,
-      // Commands issued in one tick (a job's SET and add, the commands of concurrent requests) leave in one write:
-      // socket writes, one per command, were the largest single cost of a queued request. Not Bull's blocking wait
-      // for a job: ioredis runs one auto-pipeline at a time per connection, so the next wait would sit behind it.
-      enableAutoPipelining: true,
-      autoPipeliningIgnoredCommands: ['brpoplpush'],
+      // No auto-pipelining: the commands of one turn still leave in one write, by `batchWritesPerTick` (see there
+      // for what ioredis's pipelines cost with Bull's scripts).
     },
     settings: {
       // A SIGKILLed worker stops renewing its lock (renewed every half lock): once it lapses, a stalled check
