@@ -130,6 +130,16 @@ the predecessor, against 15.8×, 21.2× and 15.2×), with a p50 at one connectio
 cost only after 12–15 s of load: one web and one worker process, 1 KiB, 16 connections, eight 3 s measurements in a
 row from a fresh start, 1363, 1094, 1121, 818, 688, 826, 909 and 845 µs per request.
 
+Then Bull's connections stopped using ioredis's auto-pipelining: the commands of one turn of the event loop leave in
+one writev (\`src/queue/tick-writes.ts\`), with no \`Pipeline\` object per batch (33 µs of CPU each with Bull's 26
+scripts) and no batch held behind the replies of the one before. Side by side on the AMD EPYC machine of 2026-11-28
+14:20 UTC (the build of commit 21271e9 against this one, 1 KiB, 16 connections, 3 s measurements in interleaved
+rounds): one web and one worker process 980–1083 → 811–887 µs of server CPU per request, one process 786–1042 →
+587–737, runserver + runworker 1081–1675 → 901–1274; at one connection, one web and one worker 1936–2392 → 1366–1606
+µs. The table above is the first run with it, at 15:01 UTC on that machine, which was slower than the one of 10:57
+(inline mode 362 µs per 1 KiB request against 153, and 2489 per 1 MiB request against 832): a dearer inline request
+lowers the 1 KiB ratios and raises the 1 MiB ones of the layouts whose bytes go through Redis.
+
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
 ${lines.join('\n')}`;
