@@ -8,12 +8,6 @@ import { deleteKeysUnder, uniquePrefix, useTestRedis, TestRedis } from './suppor
 // ioredis's auto-pipelining): checked on a real Redis by counting what reaches the socket's own write calls.
 const { Redis } = bullIoredis();
 
-async function readyClient(url: string): Promise<RedisClient> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
-  return client;
-}
-
 /** Counts the system writes of a socket: Node calls `_write` for one chunk or `_writev` for all it holds. */
 function countWrites(socket: Duplex): { writes: number } {
   const counter = { writes: 0 };
@@ -49,6 +43,14 @@ describe('Redis commands of one turn leave in one write (batchWritesPerTick)', (
   });
   afterAll(() => redis.close());
 
+  /** A client connected and ready, disconnected after the test. */
+  async function readyClient(): Promise<RedisClient> {
+    const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    clients.push(client);
+    if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+    return client;
+  }
+
   /** Twenty commands issued in one turn; their replies, each to its own command. */
   async function twentyCommands(client: RedisClient): Promise<void> {
     const replies = await Promise.all(
@@ -62,9 +64,7 @@ describe('Redis commands of one turn leave in one write (batchWritesPerTick)', (
   }
 
   it('writes once per turn, not once per command, and every reply reaches its command', async () => {
-    const plain = await readyClient(redis.url);
-    const batched = await readyClient(redis.url);
-    clients.push(plain, batched);
+    const [plain, batched] = [await readyClient(), await readyClient()];
     batchWritesPerTick(batched);
     const plainWrites = countWrites(streamOf(plain));
     const batchedWrites = countWrites(streamOf(batched));
@@ -78,8 +78,7 @@ describe('Redis commands of one turn leave in one write (batchWritesPerTick)', (
   });
 
   it('keeps doing so on the socket of a new connection, and is applied once however often it is asked', async () => {
-    const client = await readyClient(redis.url);
-    clients.push(client);
+    const client = await readyClient();
     batchWritesPerTick(client);
     const wrapped = streamOf(client).write;
     batchWritesPerTick(client);
@@ -96,9 +95,7 @@ describe('Redis commands of one turn leave in one write (batchWritesPerTick)', (
   it('does not hold a command behind a blocking one of the same turn: each reply comes when Redis sends it', async () => {
     // A worker's job slots each wait on BRPOPLPUSH on one connection; ioredis's auto-pipelining would resolve the
     // first wait only once every wait of its batch had an answer.
-    const blocking = await readyClient(redis.url);
-    const other = await readyClient(redis.url);
-    clients.push(blocking, other);
+    const [blocking, other] = [await readyClient(), await readyClient()];
     batchWritesPerTick(blocking);
     const writes = countWrites(streamOf(blocking));
     const [from, to] = [`${prefix}:wait`, `${prefix}:active`];

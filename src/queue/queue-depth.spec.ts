@@ -6,22 +6,16 @@ import { WorkerSlots } from './worker-slots';
 
 /** A Bull queue whose wait list and advertised worker slots the test sets; counts the reads. */
 function fakeQueue(state: { waiting: number; members: string[]; reads: number }): Queue {
-  const replies: Array<[null, unknown]> = [];
-  const pipeline = {
-    llen(key: string) {
-      replies.push([null, key.endsWith(':wait') ? state.waiting : 0]);
-      return pipeline;
+  const client = {
+    async llen(key: string) {
+      return key.endsWith(':wait') ? state.waiting : 0;
     },
-    zrangebyscore() {
-      replies.push([null, state.members]);
-      return pipeline;
-    },
-    async exec() {
-      state.reads++;
-      return replies.splice(0);
+    async zrangebyscore() {
+      state.reads++; // one per read of the three figures
+      return state.members;
     },
   };
-  return { client: { pipeline: () => pipeline }, toKey: (type: string) => `bull:ufop:${type}` } as unknown as Queue;
+  return { client, toKey: (type: string) => `bull:ufop:${type}` } as unknown as Queue;
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

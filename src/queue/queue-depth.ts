@@ -86,17 +86,16 @@ export class QueueDepth {
     const started = Date.now();
     const inFlight = this.inFlight;
     const client = this.queue.client as unknown as Redis;
-    // Bull's getWaitingCount() is these two lengths (a paused queue's jobs wait in its paused list).
-    const pipeline = client.pipeline().llen(this.queue.toKey('wait')).llen(this.queue.toKey('paused'));
-    this.reading = WorkerSlots.read(pipeline, this.workersKey)
-      .exec()
-      .then((replies) => {
-        const [[waitError, wait], [pausedError, paused], [slotsError, members]] = replies as Array<
-          [Error | null, unknown]
-        >;
-        if (waitError || pausedError || slotsError) return;
-        this.known = Number(wait) + Number(paused);
-        this.liveSlots = WorkerSlots.total(members as string[]);
+    // Bull's getWaitingCount() is these two lengths (a paused queue's jobs wait in its paused list). Issued in one
+    // turn, the three commands leave in one write (`batchWritesPerTick`): one round trip, no pipeline object.
+    this.reading = Promise.all([
+      client.llen(this.queue.toKey('wait')),
+      client.llen(this.queue.toKey('paused')),
+      WorkerSlots.read(client, this.workersKey),
+    ])
+      .then(([wait, paused, members]) => {
+        this.known = wait + paused;
+        this.liveSlots = WorkerSlots.total(members);
         this.noticeWorkers(this.liveSlots > 0);
         // Jobs added while the length was being read may or may not be in it: counted as if they were not.
         this.inFlightAtRead = inFlight;

@@ -22,7 +22,7 @@ interface Waiting {
  * DEL of inputs and outputs, and the reply that must follow an output); each client has two (see `of`).
  *
  * Why not ioredis, which every other command uses: a value written by ioredis is copied into one buffer with its
- * command, and again into an auto-pipeline's batch (as Bull's connections were then); a value read is collected in the socket's 64 KiB chunks and
+ * command, and again into an auto-pipeline's batch; a value read is collected in the socket's 64 KiB chunks and
  * copied once more into one buffer. For a 1 MiB body that was most of a queued request's CPU: measured side by side
  * on loopback, a SET and a GET of 1 MiB cost ~2.1–2.4 ms of CPU with ioredis and ~0.65 ms here, where a value is
  * written as it is (the socket gathers the header and the bytes in one writev) and read straight into a buffer of

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Duplex } from 'node:stream';
 
-/** Sockets already writing once per turn (a client may be handed over more than once). */
-const batched = new WeakSet<Duplex>();
+/** Clients and sockets already done (a client may be handed over more than once). */
+const batched = new WeakSet<object>();
 
 /**
  * Makes a Redis connection send the commands of one turn of the event loop in one system call: the first command
@@ -25,6 +25,8 @@ export function batchWritesPerTick(client: Pick<Redis, 'on'> & { stream?: Duplex
     batched.add(socket);
     corkPerTurn(socket);
   };
+  if (batched.has(client)) return;
+  batched.add(client);
   // ioredis makes a new socket for each connection, and says 'connect' when it is up, before the handshake.
   client.on('connect', apply);
   apply();

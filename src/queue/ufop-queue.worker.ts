@@ -137,8 +137,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     } finally {
       this.running--;
       // The worker's access-log line: with the web tier's line (same reqid) it tells where the time went. Written
-      // after the reply has left: the connection writes the PUBLISH in an immediate queued before this one (see
-      // `batchWritesPerTick`), and the line's synchronous writes (stdout, the log file) would otherwise sit on the waiting request's path.
+      // after the reply has left: the connection writes the PUBLISH in an immediate queued before this one
+      // (`batchWritesPerTick`); the line's synchronous writes (stdout, the log file) would delay it otherwise.
       const line = `job ${id} cmd=${job.data.input.cmd} status=${status} ms=${(nowMs() - started).toFixed(1)}`;
       setImmediate(() => this.logger.log(line));
     }

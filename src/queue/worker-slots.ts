@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -48,9 +48,9 @@ export class WorkerSlots {
     await this.client.zrem(this.key, this.member).catch(() => undefined);
   }
 
-  /** Queues onto `pipeline` the read of the live members; `total` adds up their slots from its reply. */
-  static read(pipeline: ChainableCommander, key: string): ChainableCommander {
-    return pipeline.zrangebyscore(key, Date.now(), '+inf');
+  /** The live members; `total` adds up their slots. */
+  static read(client: Pick<Redis, 'zrangebyscore'>, key: string): Promise<string[]> {
+    return client.zrangebyscore(key, Date.now(), '+inf');
   }
 
   static total(members: string[]): number {
