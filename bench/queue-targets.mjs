@@ -136,9 +136,37 @@ scripts) and no batch held behind the replies of the one before. Side by side on
 14:20 UTC (the build of commit 21271e9 against this one, 1 KiB, 16 connections, 3 s measurements in interleaved
 rounds): one web and one worker process 980–1083 → 811–887 µs of server CPU per request, one process 786–1042 →
 587–737, runserver + runworker 1081–1675 → 901–1274; at one connection, one web and one worker 1936–2392 → 1366–1606
-µs. The table above is the first run with it, at 15:01 UTC on that machine, which was slower than the one of 10:57
+µs. The first run with it was at 15:01 UTC on that machine, which was slower than the one of 10:57
 (inline mode 362 µs per 1 KiB request against 153, and 2489 per 1 MiB request against 832): a dearer inline request
 lowers the 1 KiB ratios and raises the 1 MiB ones of the layouts whose bytes go through Redis.
+
+The table above is from a run that ended at 16:53 UTC on another AMD EPYC machine, faster than that of 15:01 (inline
+mode 340 µs per 1 KiB request, 1346 per 1 MiB request), and the first in which every server ran 10 s of load at each
+body size before the first round (\`BENCH_WARMUP\`). A process just started is not yet what it will be: on this
+machine runserver + runworker, 1 KiB, 16 connections, ten 3 s measurements in a row from a fresh start, cost 1805,
+955, 755, 769, 799, 684, 705, 761, 680 and 636 µs of server CPU per request. In the run before it (16:27 UTC, same
+machine, same code, no such warm-up) that layout's five rounds at 1 KiB and 16 connections answered 1274, 1403, 1284,
+1774 and 1573 req/s (1311 falling to 888 µs per request): a median of 9.5× the predecessor, against 10.2× here. The
+warm-up does not remove a second effect: after a quiet spell, a layout with two worker processes pays more for its
+first seconds of load. Measured with 100 s of idling before 3 s of load (1 KiB, 16 connections, CPU per request
+then, and in the two measurements after it): runserver + runworker 1303 µs (then 796, 790), one web and two worker
+processes started by hand 1169 (732, 791), one web and one worker process 650 (548, 536), runserver + runworker with
+one process each 607 (498, 607). Both kinds of process pay it (the web processes 461/437 µs in the first measurement,
+then 268/259; the workers 222/199, then 141/136); its cause is not established. In this run the runserver + runworker
+layout's first round, after its 20 s of warm-up and about two minutes of idling while the others warmed up, cost
+1632 µs per request, its other rounds 848–1379.
+
+At 1 MiB the layouts whose bytes go from one process to another through Redis stay at the edge of 3×: one web and
+one worker process 2.91× over TCP and 3.30× over a Unix socket in this run, 3.11× and 3.39× in the run of 16:27. On
+this machine a send and a receive of 1 MiB between two Node sockets (in one process, 3000 times) cost 679 µs of CPU
+over loopback TCP, 531 of them in the kernel, and 329 over a Unix socket; writing 1 MiB into a file in /dev/shm and
+reading it back cost 636 µs (303 into a file whose pages exist already, which would need a shared allocator). A queued
+request makes two such pairs beyond what inline mode does (the web stores the input and reads the output, the worker
+reads the input and stores the output): per process, 1 MiB against 1 KiB (one web and one worker, TCP, 16
+connections), the web 1808–2092 against 327–430 µs, the worker 948–1137 against 152–187, while inline cost 1114–1267
+against 265–325; the web pays about inline's bytes plus one pair, the worker one pair plus the job. Over loopback TCP
+that puts the floor near 3× of inline on this machine; Redis's own CPU (about 2000 µs per request, 1 MiB in and out
+twice) shares the same two cores.
 
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 

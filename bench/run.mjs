@@ -4,7 +4,8 @@
 // ratios to plain Express and to inline mode, checks the queue-mode targets, and writes the tables with the machine
 // it ran on to docs/BENCHMARKS.md. Every server is up for the whole run; BENCH_ROUNDS (default 3) rounds visit every
 // cell, each round in a rotated order of servers, for BENCH_SECONDS (default 2) after a short warm-up; a cell shows
-// the median of its rounds, so load from elsewhere on the machine hits every server alike.
+// the median of its rounds, so load from elsewhere on the machine hits every server alike. Before the first round
+// every server runs BENCH_WARMUP s (default 10) of load at each body size, so that the rounds measure its steady cost.
 import Redis from 'ioredis';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,11 @@ import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+// Load given to every server at each body size before the first round. A process just started is not yet what it
+// will be: V8 compiles the hot paths as they run, and the processes of runserver + runworker, each with a share
+// of the requests, took 6–9 s of load at 16 connections to come near their steady cost (1805 µs of server CPU per
+// 1 KiB request in the first 3 s, 955 in the next, 636–799 after). The rounds should measure that steady cost.
+const WARMUP = Number(process.env.BENCH_WARMUP || 10);
 const BODIES = [
   ['1 KiB', randomBytes(1024)],
   ['1 MiB', randomBytes(1024 * 1024)],
@@ -184,13 +190,22 @@ async function main() {
       for (const connections of CONNECTIONS)
         rows.push({ server: server.name, queue: !!server.queue, size, connections, cells: [] });
   }
+  for (const server of servers) {
+    const pids = server.processes.flatMap(({ child }) => family(child.pid));
+    for (const [size, body] of BODIES) {
+      const cell = await measureFast({ url: echoUrl(server), pids, body, connections: 16, seconds: WARMUP });
+      console.error(
+        `warm-up · ${server.name} · ${size}: ${cell.rps.toFixed(0)} req/s, ${cell.cpu.toFixed(0)} µs CPU/req`,
+      );
+    }
+  }
   for (let round = 0; round < ROUNDS; round++) {
     for (const [size, body] of BODIES) {
       for (const connections of CONNECTIONS) {
         const order = servers.map((_, i) => servers[(i + round) % servers.length]);
         for (const server of order) {
           const pids = server.processes.flatMap(({ child }) => family(child.pid));
-          const url = `http://127.0.0.1:${server.processes[0].port}/handler?cmd=bench/echo`;
+          const url = echoUrl(server);
           const redisBefore = store.pid ? cpuMicros([store.pid]) : 0;
           const cell = await measureFast({ url, pids, body, connections, seconds: SECONDS });
           cell.redisCpu =
@@ -222,6 +237,8 @@ async function main() {
   writeFileSync(path, document(machine, table, targets, thumbnails) + keptSections(path));
   console.error('\nwritten to docs/BENCHMARKS.md');
 }
+
+const echoUrl = (server) => `http://127.0.0.1:${server.processes[0].port}/handler?cmd=bench/echo`;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -265,7 +282,7 @@ function describeMachine(redisVersion, [before, after]) {
   return [
     `- Machine: ${availableParallelism()} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}`,
     `- Node ${process.version}, Redis ${redisVersion} on loopback (a redis-server of the run's own); the load client runs on the same machine (it competes for the CPUs)`,
-    `- ${ROUNDS} rounds of ${SECONDS} s per cell after a warm-up, medians shown; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU, shared by the processes of runserver/runworker)`,
+    `- ${WARMUP} s of load at 16 connections for every server at each body size before the first round, then ${ROUNDS} rounds of ${SECONDS} s per cell, each after 1 s of warm-up, medians shown; echo of a random body; UFOP_CONCURRENCY left at its default (2 per CPU, shared by the processes of runserver/runworker)`,
     `- Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; 1-minute load average ${before.toFixed(1)} at the start, ${after.toFixed(1)} at the end of the echo table (other work on the machine skews the numbers)`,
   ].join('\n');
 }
