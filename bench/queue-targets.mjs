@@ -152,7 +152,16 @@ first seconds of load. Measured with 100 s of idling before 3 s of load (1 KiB, 
 then, and in the two measurements after it): runserver + runworker 1303 µs (then 796, 790), one web and two worker
 processes started by hand 1169 (732, 791), one web and one worker process 650 (548, 536), runserver + runworker with
 one process each 607 (498, 607). Both kinds of process pay it (the web processes 461/437 µs in the first measurement,
-then 268/259; the workers 222/199, then 141/136); its cause is not established. In this run the runserver + runworker
+then 268/259; the workers 222/199, then 141/136). The cause, traced with \`--trace-gc --trace-deopt\`: while a process idles,
+V8's memory reducer runs full collections to shrink its heap (3 in the web process, 1 in a worker, in 100 s), and in
+them optimized code whose weakly held objects were collected is marked for deoptimization ("reason: weak objects":
+128 functions in the web process, up to 37 in a worker); the first seconds of load compile them again (180, 52 and
+11 functions optimized in the first 3 s, 5–16 in a steady 3 s). With \`--no-memory-reducer\` the same test made no
+collection and no deoptimization while idle, and its first measurement cost 862 µs per request against 903–917
+after it. The price: an idle process keeps its heap. After load with 1 MiB bodies, the web and two worker processes
+held 197/130/144 MiB of RSS through 100 s of idling, where the memory reducer took them from 200/144/144 to
+151/108/121; so the framework keeps V8's default, which suits instances sized to 1 GiB. \`--no-flush-bytecode\` and a
+larger young generation (\`--min-semi-space-size=16\`) left the effect in place. In this run the runserver + runworker
 layout's first round, after its 20 s of warm-up and about two minutes of idling while the others warmed up, cost
 1632 µs per request, its other rounds 848–1379.
 
