@@ -191,9 +191,14 @@ async function main() {
         rows.push({ server: server.name, queue: !!server.queue, size, connections, cells: [] });
   }
   for (const server of servers) {
-    const pids = server.processes.flatMap(({ child }) => family(child.pid));
     for (const [size, body] of BODIES) {
-      const cell = await measureFast({ url: echoUrl(server), pids, body, connections: 16, seconds: WARMUP });
+      const cell = await measureFast({
+        url: echoUrl(server),
+        pids: pidsOf(server),
+        body,
+        connections: 16,
+        seconds: WARMUP,
+      });
       console.error(
         `warm-up · ${server.name} · ${size}: ${cell.rps.toFixed(0)} req/s, ${cell.cpu.toFixed(0)} µs CPU/req`,
       );
@@ -204,10 +209,14 @@ async function main() {
       for (const connections of CONNECTIONS) {
         const order = servers.map((_, i) => servers[(i + round) % servers.length]);
         for (const server of order) {
-          const pids = server.processes.flatMap(({ child }) => family(child.pid));
-          const url = echoUrl(server);
           const redisBefore = store.pid ? cpuMicros([store.pid]) : 0;
-          const cell = await measureFast({ url, pids, body, connections, seconds: SECONDS });
+          const cell = await measureFast({
+            url: echoUrl(server),
+            pids: pidsOf(server),
+            body,
+            connections,
+            seconds: SECONDS,
+          });
           cell.redisCpu =
             server.queue && store.pid ? (cpuMicros([store.pid]) - redisBefore) / Math.max(1, cell.total) : undefined;
           rows
@@ -238,6 +247,8 @@ async function main() {
   console.error('\nwritten to docs/BENCHMARKS.md');
 }
 
+/** Every process of a server, the children of runserver and runworker included. */
+const pidsOf = (server) => server.processes.flatMap(({ child }) => family(child.pid));
 const echoUrl = (server) => `http://127.0.0.1:${server.processes[0].port}/handler?cmd=bench/echo`;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

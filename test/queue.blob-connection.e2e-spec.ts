@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import { bullIoredis } from '../src/queue/bull-ioredis';
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { BLOB_PIECE_BYTES, RedisBlobStore } from '../src/queue/redis-blob.store';
 import { RespBlobConnection } from '../src/queue/resp-blob.connection';
 import { RespErrorReply } from '../src/queue/resp-reply.parser';
+import { countWrites } from './support/socket-writes';
 import { deleteKeysUnder, RedisServer, startRedisServer, uniquePrefix, useTestRedis, TestRedis } from './support/redis';
 
 // The blob connection of queue mode against a real Redis: bytes in and out exactly, in order under load, on the
@@ -96,6 +98,21 @@ describe('the blob connection (RESP over its own socket)', () => {
     } finally {
       subscriber.disconnect();
     }
+  });
+
+  it('sends the commands of one turn in one write: a value, its header and the PUBLISH after it', async () => {
+    const store = new RedisBlobStore(client, 60_000);
+    await store.put(`${prefix}:open`, Buffer.from('x')); // opens the socket
+    const socket = (RespBlobConnection.of(client, 'writes') as unknown as { socket: Socket }).socket;
+    const writes = countWrites(socket);
+    const values = [randomBytes(1024 * 1024), randomBytes(10)];
+    await Promise.all([
+      store.putThenPublish(`${prefix}:w0`, values[0], `${prefix}:nobody`, 'w0'),
+      store.put(`${prefix}:w1`, values[1]),
+    ]);
+    expect(writes.writes).toBe(1);
+    expect(Buffer.compare((await client.getBuffer(`${prefix}:w0`))!, values[0])).toBe(0);
+    expect(Buffer.compare((await client.getBuffer(`${prefix}:w1`))!, values[1])).toBe(0);
   });
 
   it("answers a Redis error as that command's error, and the connection carries on", async () => {

@@ -3,28 +3,11 @@ import type { Duplex } from 'node:stream';
 import { bullIoredis } from '../src/queue/bull-ioredis';
 import { batchWritesPerTick } from '../src/queue/tick-writes';
 import { deleteKeysUnder, uniquePrefix, useTestRedis, TestRedis } from './support/redis';
+import { countWrites } from './support/socket-writes';
 
 // Queue mode's Redis connections send the commands of one turn of the event loop in one write (instead of
 // ioredis's auto-pipelining): checked on a real Redis by counting what reaches the socket's own write calls.
 const { Redis } = bullIoredis();
-
-/** Counts the system writes of a socket: Node calls `_write` for one chunk or `_writev` for all it holds. */
-function countWrites(socket: Duplex): { writes: number } {
-  const counter = { writes: 0 };
-  const stream = socket as Duplex & { _writev?: (...args: unknown[]) => void };
-  const write = stream._write;
-  const writev = stream._writev;
-  stream._write = function (...args: Parameters<Duplex['_write']>) {
-    counter.writes++;
-    return write.apply(this, args);
-  };
-  if (writev)
-    stream._writev = function (...args: unknown[]) {
-      counter.writes++;
-      return writev.apply(this, args);
-    };
-  return counter;
-}
 
 const streamOf = (client: RedisClient) => (client as unknown as { stream: Duplex }).stream;
 

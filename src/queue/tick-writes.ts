@@ -23,7 +23,7 @@ export function batchWritesPerTick(client: Pick<Redis, 'on'> & { stream?: Duplex
     const socket = client.stream;
     if (!socket || batched.has(socket)) return;
     batched.add(socket);
-    corkPerTurn(socket);
+    corkWrites(socket);
   };
   if (batched.has(client)) return;
   batched.add(client);
@@ -32,7 +32,13 @@ export function batchWritesPerTick(client: Pick<Redis, 'on'> & { stream?: Duplex
   apply();
 }
 
-function corkPerTurn(socket: Duplex): void {
+/**
+ * Corks `socket` at its first write and uncorks it when `defer` calls back (by default in an immediate, at the end
+ * of the turn of the event loop): what is written meanwhile reaches the kernel in one `writev`. For the connections
+ * of ioredis use `batchWritesPerTick`, which also follows reconnections; a socket of our own (the blob connections)
+ * gets it when it is opened.
+ */
+export function corkWrites(socket: Duplex, defer: (uncork: () => void) => void = setImmediate): void {
   const write = socket.write;
   let corked = false;
   const uncork = () => {
@@ -43,7 +49,7 @@ function corkPerTurn(socket: Duplex): void {
     if (!corked) {
       corked = true;
       socket.cork();
-      setImmediate(uncork);
+      defer(uncork);
     }
     return write.apply(this, args);
   } as Duplex['write'];
