@@ -199,7 +199,7 @@ describe('bounded resources: a burst of large uploads stays within a C1M1 instan
       expect(after.status).toBe(200);
       await eventually(() => temp.files().length === 0);
       expect(temp.files()).toEqual([]);
-      expect(await redis.keys('*:blob:*')).toEqual([]);
+      expect(await redis.keysLeft('*:blob:*')).toEqual([]);
     });
 
     it('a 100 MB input travels to the worker and back in pieces, byte-exact, under 400 MiB', async () => {
@@ -218,7 +218,7 @@ describe('bounded resources: a burst of large uploads stays within a C1M1 instan
         expect(peakRssMiB(large.pid)).toBeLessThan(RSS_BOUND_MIB);
         await eventually(() => temp.files().length === 0);
         expect(temp.files()).toEqual([]);
-        expect(await redis.keys('*:blob:*')).toEqual([]);
+        expect(await redis.keysLeft('*:blob:*')).toEqual([]);
       } finally {
         await large.stop();
       }

@@ -71,6 +71,19 @@ export class RedisServer {
     }
   }
 
+  /**
+   * The keys matching `pattern` once none is left or `waitMs` has passed: a request's last DEL may leave its process
+   * after the answer did (a process's Redis writes go out at the end of its turn).
+   */
+  async keysLeft(pattern: string, waitMs = 5000): Promise<string[]> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const keys = await this.keys(pattern);
+      if (keys.length === 0 || Date.now() > deadline) return keys;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   static async start(port?: number, unixSocket?: string): Promise<RedisServer> {
     const server = new RedisServer(port ?? (await freePort()), unixSocket);
     await server.start();
