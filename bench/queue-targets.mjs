@@ -140,8 +140,8 @@ rounds): one web and one worker process 980–1083 → 811–887 µs of server C
 (inline mode 362 µs per 1 KiB request against 153, and 2489 per 1 MiB request against 832): a dearer inline request
 lowers the 1 KiB ratios and raises the 1 MiB ones of the layouts whose bytes go through Redis.
 
-The table above is from a run that ended at 16:53 UTC on another AMD EPYC machine, faster than that of 15:01 (inline
-mode 340 µs per 1 KiB request, 1346 per 1 MiB request), and the first in which every server ran 10 s of load at each
+The run that ended at 16:53 UTC, on another AMD EPYC machine faster than that of 15:01 (inline mode 340 µs per 1 KiB
+request, 1346 per 1 MiB request), was the first in which every server ran 10 s of load at each
 body size before the first round (\`BENCH_WARMUP\`). A process just started is not yet what it will be: on this
 machine runserver + runworker, 1 KiB, 16 connections, ten 3 s measurements in a row from a fresh start, cost 1805,
 955, 755, 769, 799, 684, 705, 761, 680 and 636 µs of server CPU per request. In the run before it (16:27 UTC, same
@@ -161,21 +161,38 @@ collection and no deoptimization while idle, and its first measurement cost 862 
 after it. The price: an idle process keeps its heap. After load with 1 MiB bodies, the web and two worker processes
 held 197/130/144 MiB of RSS through 100 s of idling, where the memory reducer took them from 200/144/144 to
 151/108/121; so the framework keeps V8's default, which suits instances sized to 1 GiB. \`--no-flush-bytecode\` and a
-larger young generation (\`--min-semi-space-size=16\`) left the effect in place. In this run the runserver + runworker
-layout's first round, after its 20 s of warm-up and about two minutes of idling while the others warmed up, cost
+larger young generation (\`--min-semi-space-size=16\`) left the effect in place. In the run of 16:53 the runserver +
+runworker layout's first round, after its 20 s of warm-up and about two minutes of idling while the others warmed up, cost
 1632 µs per request, its other rounds 848–1379.
 
-At 1 MiB the layouts whose bytes go from one process to another through Redis stay at the edge of 3×: one web and
-one worker process 2.91× over TCP and 3.30× over a Unix socket in this run, 3.11× and 3.39× in the run of 16:27. On
-this machine a send and a receive of 1 MiB between two Node sockets (in one process, 3000 times) cost 679 µs of CPU
-over loopback TCP, 531 of them in the kernel, and 329 over a Unix socket; writing 1 MiB into a file in /dev/shm and
-reading it back cost 636 µs (303 into a file whose pages exist already, which would need a shared allocator). A queued
-request makes two such pairs beyond what inline mode does (the web stores the input and reads the output, the worker
-reads the input and stores the output): per process, 1 MiB against 1 KiB (one web and one worker, TCP, 16
-connections), the web 1808–2092 against 327–430 µs, the worker 948–1137 against 152–187, while inline cost 1114–1267
-against 265–325; the web pays about inline's bytes plus one pair, the worker one pair plus the job. Over loopback TCP
-that puts the floor near 3× of inline on this machine; Redis's own CPU (about 2000 µs per request, 1 MiB in and out
-twice) shares the same two cores.
+The table above is from the run of 19:17 UTC, the second of two on the machine of that evening (an AMD EPYC; inline
+mode 262 µs per 1 KiB request and 1226 per 1 MiB request; the run of 18:58 UTC, the same code, 264 and 1175). At 1 MiB,
+where the bytes go from one process to another through Redis, one web and one worker process cost 2.59× inline over
+TCP and 2.66× over a Unix socket (2.81× and 2.97× at 18:58, 2.91× and 3.30× at 16:53); one process 1.90× and 2.05×
+(2.06× and 2.12×, 2.22× and 2.44×). Two web and two worker processes (runserver + runworker) miss the 1 MiB target:
+3.65× one inline process (3.54× at 18:58, 3.94× at 16:53) and 3.19× inline run as runserver (2.98×, 2.93×).
+
+What bounds those ratios. On the machine of 16:53 a send and a receive of 1 MiB between two Node sockets (in one
+process, 3000 times) cost 679 µs of CPU over loopback TCP, 531 of them in the kernel, and 329 over a Unix socket;
+writing 1 MiB into a file in /dev/shm and reading it back cost 636 µs (303 into a file whose pages exist already,
+which would need a shared allocator). A queued request makes two such pairs beyond what inline mode does (the web
+stores the input and reads the output, the worker reads the input and stores the output): per process, 1 MiB against
+1 KiB (one web and one worker, TCP, 16 connections), the web 1808–2092 against 327–430 µs, the worker 948–1137
+against 152–187, while inline cost 1114–1267 against 265–325; the web pays about inline's bytes plus one pair, the
+worker one pair plus the job. Over loopback TCP that puts one web and one worker near 2.5–3× of inline; Redis's own
+CPU (about 1800 µs per request, 1 MiB in and out twice) shares the same two cores. Two web and two worker processes
+then pay for having twice the processes on two cores, in each tier. Side by side on the machine of 19:17 (1 MiB, 16
+connections, 3 s measurements in 4 interleaved rounds, medians): runserver + runworker with one process each cost
+what one web and one worker process started by hand cost (3225 and 3253 µs per request; inline 1515 in these rounds),
+a second web process added ~500 µs (runserver 2 + runworker 1: 3770), a second worker ~450 (runserver 1 + runworker
+2: 3720), both ~900 (4156, 1.28×). The work of a request is the same; split over more processes than cores, each
+process wakes for fewer requests at a time and their buffers compete for the same caches. Inline mode pays that for
+its second process too (1401 against 1226 µs at 19:17, 1398 against 1175 at 18:58: 1.14× and 1.19×), queue mode
+pays it in both tiers: with one web and one worker at 2.6–2.8× of inline, its 2 + 2 layout lands at 2.9–3.2× of
+inline run as runserver. A MONITOR of one request through that layout shows one web and one worker process's
+commands and nothing of the other two (each web process listens on its own reply channel; a job wakes one worker),
+so no work is repeated across processes; on this machine, a 2-core instance that serves 1 MiB bodies in queue mode
+spends less CPU per request as one web and one worker process than as two of each.
 
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
