@@ -25,9 +25,10 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
   const running: CliProcess[] = [];
   let logDir: string;
 
-  const start = (args: string[], env: Record<string, string | undefined> = {}) => {
+  const start = (args: string[], env: Record<string, string | undefined> = {}, nodeFlags?: string[]) => {
     const proc = CliProcess.start(args, {
       env: { UFOP_LOG_DIR: logDir, REDIS_URL: undefined, UFOP_MODE: undefined, UFOP_ROLE: undefined, ...env },
+      nodeFlags,
     });
     running.push(proc);
     return proc;
@@ -143,6 +144,22 @@ describe('qiniu-ufop runserver / runworker (built sample)', () => {
     expect(inspector.status).toBe(200);
     expect(server.output).toContain('starting 1 server process of');
     expect(server.output.match(/started server process/g)).toHaveLength(1);
+    await server.stop();
+    expect(server.exitCode).toBe(0);
+  }, 120_000);
+
+  it("starts its processes with the Node flags it was started with, the inspector's aside", async () => {
+    const port = await freePort();
+    const flags = ['--no-memory-reducer', '--stack-size=2000'];
+    const server = start(['runserver', '-p', String(port)], { CPU_COUNT: '1' }, [...flags, '--inspect=127.0.0.1:0']);
+    const [pid] = pidsOf(await server.waitFor(STARTED, 1));
+    await waitForHealthy(`http://127.0.0.1:${port}/health`, server);
+    // The process's own command line: node, its flags, then the built entry.
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const entry = argv.findIndex((arg) => arg.endsWith('.js'));
+    expect(argv.slice(1, entry)).toEqual(flags);
+    const hello = await fetch(`http://127.0.0.1:${port}/handler?cmd=demo/hello/flags`, { method: 'POST' });
+    expect(await hello.text()).toBe('hello flags');
     await server.stop();
     expect(server.exitCode).toBe(0);
   }, 120_000);

@@ -17,6 +17,8 @@ export interface CliOptions {
   exactEnv?: Record<string, string>;
   /** Written to the child's stdin, which is then closed. */
   input?: Buffer | string;
+  /** Flags given to `node` before the CLI's script (`node --flag …/main.js runserver`). */
+  nodeFlags?: string[];
 }
 
 function childEnv(options: CliOptions): NodeJS.ProcessEnv {
@@ -31,7 +33,10 @@ function childEnv(options: CliOptions): NodeJS.ProcessEnv {
 
 /** Runs the built `qiniu-ufop` binary to completion, as a user would from a shell. */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options) });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CLI, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: childEnv(options),
+  });
   const stdout: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -62,7 +67,10 @@ export class CliProcess {
 
   static start(args: string[], options: CliOptions = {}): CliProcess {
     return new CliProcess(
-      spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options) }),
+      spawn(process.execPath, [...(options.nodeFlags ?? []), CLI, ...args], {
+        cwd: options.cwd ?? ROOT,
+        env: childEnv(options),
+      }),
     );
   }
 

@@ -8,7 +8,7 @@ export interface SupervisorOptions {
   processes: number;
   /** Variables added to each process's environment. */
   env: Record<string, string>;
-  /** Node flags for the processes (`--inspect=…` for `runserver --debug`). */
+  /** Node flags for the processes (the supervisor's, and `--inspect=…` for `runserver --debug`): none if not given. */
   execArgv?: string[];
   /** Inspector port of the (single) debugged process. */
   inspectPort?: number;

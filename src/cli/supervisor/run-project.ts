@@ -5,6 +5,7 @@ import { listenForScrapes, metricsListeningMessage } from '../../metrics/metrics
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../cli.constants';
 import { CliError } from '../cli.error';
 import { findProject, projectEnv, requireBuiltEntry, UfopProject } from '../runtime/ufop-project';
+import { processNodeFlags } from './node-flags';
 import { ProcessSupervisor } from './process.supervisor';
 
 export interface RunProjectOptions {
@@ -60,9 +61,8 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
     label: options.kind,
     logger,
     drainTimeoutMs: drain,
-    ...(options.inspectPort !== undefined
-      ? { execArgv: ['--inspect=127.0.0.1'], inspectPort: options.inspectPort }
-      : {}),
+    execArgv: processNodeFlags(process.execArgv, options.inspectPort !== undefined ? ['--inspect=127.0.0.1'] : []),
+    ...(options.inspectPort !== undefined ? { inspectPort: options.inspectPort } : {}),
   });
   process.exitCode = await supervisor.run();
   scrapes?.close();
