@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { RedisServer, uniquePrefix } from './support/redis';
 import { runCli } from './support/cli-process';
+import { empty, eventually } from './support/eventually';
 import { callHandler, health, UfopProcess } from './support/ufop-process';
 
 const MiB = 1024 * 1024;
@@ -68,12 +69,9 @@ describe('queue mode over a Unix socket', () => {
       for (const connection of ours) expect(connection).toMatchObject({ addr: expect.stringMatching(/^\//) });
       // The queue lives in database 5; no blob is left once every answer has been read (the last DEL may reach Redis
       // just after its answer reached us: a few reads apart).
-      const blobsLeft = async () => (await client.keys(`${prefix}:*`)).filter((key) => key.includes(':blob:'));
-      for (let tries = 0; tries < 100 && (await blobsLeft()).length > 0; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      const blobs = async () => (await client.keys(`${prefix}:*`)).filter((key) => key.includes(':blob:'));
       expect((await client.keys(`${prefix}:*`)).length).toBeGreaterThan(0);
-      expect(await blobsLeft()).toEqual([]);
+      expect(await eventually(blobs, empty)).toEqual([]);
     } finally {
       client.disconnect();
     }

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { CLI, ROOT } from './build';
 
@@ -31,12 +31,17 @@ function childEnv(options: CliOptions): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs the built `qiniu-ufop` binary to completion, as a user would from a shell. */
-export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), CLI, ...args], {
+/** `node [flags] <built CLI> args…`, as a user would start it from a shell. */
+function spawnCli(args: string[], options: CliOptions): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [...(options.nodeFlags ?? []), CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     env: childEnv(options),
   });
+}
+
+/** Runs the built `qiniu-ufop` binary to completion, as a user would from a shell. */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, options);
   const stdout: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -66,12 +71,7 @@ export class CliProcess {
   }
 
   static start(args: string[], options: CliOptions = {}): CliProcess {
-    return new CliProcess(
-      spawn(process.execPath, [...(options.nodeFlags ?? []), CLI, ...args], {
-        cwd: options.cwd ?? ROOT,
-        env: childEnv(options),
-      }),
-    );
+    return new CliProcess(spawnCli(args, options));
   }
 
   get exitCode(): number | null {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import Redis from 'ioredis';
 import { freePort } from './free-port';
+import { empty, eventually } from './eventually';
 
 /** Where the test run's Redis is: `REDIS_URL`, else the local default. */
 export const DEFAULT_TEST_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -75,13 +76,8 @@ export class RedisServer {
    * The keys matching `pattern` once none is left or `waitMs` has passed: a request's last DEL may leave its process
    * after the answer did (a process's Redis writes go out at the end of its turn).
    */
-  async keysLeft(pattern: string, waitMs = 5000): Promise<string[]> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      const keys = await this.keys(pattern);
-      if (keys.length === 0 || Date.now() > deadline) return keys;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  keysLeft(pattern: string, waitMs = 5000): Promise<string[]> {
+    return eventually(() => this.keys(pattern), empty, waitMs);
   }
 
   static async start(port?: number, unixSocket?: string): Promise<RedisServer> {
