@@ -173,7 +173,12 @@ describe('the image, by running the steps of docker/Dockerfile on a new project'
   it('starts with its ENTRYPOINT + CMD, one process per core, answers /health, the HEALTHCHECK and /handler', async () => {
     const port = await freePort();
     // Only PORT differs from the image (tests run in parallel) and CPU_COUNT, to see more than one process.
-    const env = { ...envOf(final, final.env), PORT: String(port), CPU_COUNT: '2', NO_COLOR: '1' };
+    const env: Record<string, string> = {
+      ...envOf(final, final.env),
+      PORT: String(port),
+      CPU_COUNT: '2',
+      NO_COLOR: '1',
+    };
     const [command, ...args] = [...(final.entrypoint ?? []), ...(final.cmd ?? [])];
     expect(command).toBe('node');
     server = new CliProcess(spawn(process.execPath, args, { cwd: at(final, final.workdir), env }));

@@ -2,12 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
+import type { PlaygroundData } from '../src/http/playground.controller';
 import { launchBrowser } from './support/browser';
 import { startTestApp } from './support/in-process-server';
 import { StartedServer } from './support/protocol.suite';
 
 /** Screenshots land here (gitignored), for a person to look at after a run. */
 const ARTIFACTS = join(__dirname, 'artifacts');
+
+/** What the functions given to the page use of the browser's DOM (the tests are compiled without its types). */
+interface PageImage {
+  complete: boolean;
+  naturalWidth: number;
+}
+declare const document: { querySelector(selector: string): PageImage | null };
 
 /**
  * The playground page at GET /_ufop/playground: when it is served, and the page itself in a real headless Chromium
@@ -50,7 +58,7 @@ describe('playground (GET /_ufop/playground)', () => {
       expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
       expect(html.replace(/placeholder="[^"]*"/g, '')).not.toMatch(/https?:\/\//);
 
-      const routes = await (await fetch(`${baseUrl}/_ufop/playground/routes`)).json();
+      const routes = (await (await fetch(`${baseUrl}/_ufop/playground/routes`)).json()) as PlaygroundData;
       expect(routes.mode).toBe('inline');
       expect(routes.routes).toEqual(
         expect.arrayContaining([
@@ -112,10 +120,8 @@ describe('playground (GET /_ufop/playground)', () => {
 
       const result = page.getByRole('img', { name: 'result' });
       await result.waitFor();
-      await page.waitForFunction(
-        () => (document.querySelector('img[alt="result"]') as HTMLImageElement | null)?.complete === true,
-      );
-      expect(await result.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(200);
+      await page.waitForFunction(() => document.querySelector('img[alt="result"]')?.complete === true);
+      expect(await result.evaluate((img) => (img as unknown as PageImage).naturalWidth)).toBe(200);
       const facts = page.locator('#facts');
       await expect(facts.textContent()).resolves.toMatch(/status200 OK/);
       await expect(facts.textContent()).resolves.toMatch(/content typeimage\/jpeg/);

@@ -90,8 +90,7 @@ describe('queue mode on a Sentinel-managed Redis', () => {
     );
     const newMaster = await topology.currentMasterPort();
     const { promotedMs, reconnected } = await watch.stop();
-    const byProcess = (pid: number) =>
-      Object.entries(reconnected).find(([name]) => name.endsWith(`-${pid}`))?.[1] as { ms: number } | undefined;
+    const byProcess = (pid: number) => Object.entries(reconnected).find(([name]) => name.endsWith(`-${pid}`))?.[1];
     const timeline = {
       promotedMs,
       webReconnectedMs: byProcess(web.pid)?.ms ?? null,

@@ -45,7 +45,10 @@ export class FailoverTimeline {
   }
 
   /** Stops watching; the timeline as an object for the log. */
-  async stop(): Promise<Record<string, unknown>> {
+  async stop(): Promise<{
+    promotedMs: number | null;
+    reconnected: Record<string, { ms: number; connections: number }>;
+  }> {
     this.polling = false;
     await this.poll;
     this.sentinel.disconnect();
