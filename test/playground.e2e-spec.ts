@@ -121,7 +121,7 @@ describe('playground (GET /_ufop/playground)', () => {
       const result = page.getByRole('img', { name: 'result' });
       await result.waitFor();
       await page.waitForFunction(() => document.querySelector('img[alt="result"]')?.complete === true);
-      expect(await result.evaluate((img) => (img as unknown as PageImage).naturalWidth)).toBe(200);
+      expect(await result.evaluate((img: PageImage) => img.naturalWidth)).toBe(200);
       const facts = page.locator('#facts');
       await expect(facts.textContent()).resolves.toMatch(/status200 OK/);
       await expect(facts.textContent()).resolves.toMatch(/content typeimage\/jpeg/);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { eventually } from './support/eventually';
 import { RedisServer, uniquePrefix } from './support/redis';
 import { callHandler, UfopProcess } from './support/ufop-process';
 
@@ -42,7 +43,10 @@ async function blobCommands(
     // Every DEL has run once no blob is left, but for a worker's DEL of an input the web process deleted too, sent on
     // another connection: wait for 200 ms without a blob command as well.
     await redis.keysLeft('*:blob:*');
-    while (Date.now() - lastBlobCommandAt < 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(
+      () => Date.now() - lastBlobCommandAt,
+      (quietMs) => quietMs >= 200,
+    );
     // What MONITOR prints comes in order: once a PING on this socket is answered, every command before it is in.
     const answered = pongs + 1;
     socket.write('PING\r\n');
