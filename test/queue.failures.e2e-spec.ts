@@ -2,15 +2,7 @@ import Redis from 'ioredis';
 import { endQueueTest, RedisServer, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { freePort } from './support/free-port';
 import { callHandler as call, health, UfopProcess } from './support/ufop-process';
-
-/** Repeats `probe` until it returns true; the cap only stops a broken run, it is not a performance bound. */
-async function eventually(probe: () => Promise<boolean>, what: string, capMs = 30_000): Promise<void> {
-  const deadline = Date.now() + capMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { until } from './support/eventually';
 
 describe('queue mode when things go wrong', () => {
   const started: UfopProcess[] = [];
@@ -84,11 +76,13 @@ describe('queue mode when things go wrong', () => {
       expect(String(sick.body.error)).toMatch(/Redis/);
 
       await redis.start(); // same port, empty data
-      await eventually(async () => (await health(web.baseUrl)).status === 200, '/health back to 200');
+      await until(async () => (await health(web.baseUrl)).status === 200, '/health back to 200', 30_000, 100);
       // The worker reconnects on its own: a job sent now is processed.
-      await eventually(
+      await until(
         async () => (await call(web.baseUrl, 'demo/hello/after')).body.toString() === 'hello after',
         'a request answered',
+        30_000,
+        100,
       );
       const echoed = await call(web.baseUrl, 'demo/echo', Buffer.from('bytes after the outage'), 'text/plain');
       expect([echoed.status, echoed.body.toString()]).toEqual([200, 'bytes after the outage']);
@@ -202,7 +196,7 @@ describe('queue mode when things go wrong', () => {
       const client = new Redis(redis.url);
       try {
         const failedKey = `${settings.UFOP_QUEUE_PREFIX}:ufop:failed`;
-        await eventually(async () => (await client.zcard(failedKey)) === 1, 'the job in the failed set');
+        await until(async () => (await client.zcard(failedKey)) === 1, 'the job in the failed set', 30_000, 100);
         const [jobId] = await client.zrange(failedKey, 0, -1);
         const reason = await client.hget(`${settings.UFOP_QUEUE_PREFIX}:ufop:${jobId}`, 'failedReason');
         expect(JSON.parse(reason!)).toEqual({ status: 504, error: 'handler did not finish within 1000 ms' });

@@ -1,6 +1,7 @@
 import Redis, { RedisOptions } from 'ioredis';
 import { redisConnectionOptions } from '../src/queue/redis-topology';
 import { Address, FakeSentinel } from './support/fake-sentinel';
+import { until } from './support/eventually';
 import { RedisServer } from './support/redis';
 
 /**
@@ -112,14 +113,6 @@ describe('the Sentinel connector of queue mode', () => {
     expect(await master.keys('still-here')).toEqual(['still-here']);
   });
 });
-
-async function until(probe: () => boolean, what: string, capMs = 10_000): Promise<void> {
-  const deadline = Date.now() + capMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function expectWithin<T>(promise: Promise<T>, capMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -19,3 +19,28 @@ export async function eventually<T>(
 
 /** For `eventually`: nothing left (no keys, no files). */
 export const empty = (values: readonly unknown[]): boolean => values.length === 0;
+
+/**
+ * Waits until `probe` holds (a probe that throws, e.g. against a server still restarting, counts as not yet) and
+ * throws naming `what` if it never does within `ms`. The cap only stops a broken run; it is not a performance bound.
+ */
+export async function until(
+  probe: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 10_000,
+  everyMs = 20,
+): Promise<void> {
+  const held = await eventually(
+    async () => {
+      try {
+        return await probe();
+      } catch {
+        return false;
+      }
+    },
+    (value) => value,
+    ms,
+    everyMs,
+  );
+  if (!held) throw new Error(`never happened within ${ms} ms: ${what}`);
+}
