@@ -172,6 +172,17 @@ TCP and 2.66× over a Unix socket (2.81× and 2.97× at 18:58, 2.91× and 3.30×
 (2.06× and 2.12×, 2.22× and 2.44×). Two web and two worker processes (runserver + runworker) miss the 1 MiB target:
 3.65× one inline process (3.54× at 18:58, 3.94× at 16:53) and 3.19× inline run as runserver (2.98×, 2.93×).
 
+A later run of the same code that day (22:12 UTC, on a busier machine: inline mode 326 µs per 1 KiB request and 1433
+per 1 MiB request; Redis's own CPU per 1 MiB request, the same work in every round, went from 2089 to 3576 µs across
+the rounds of the runserver + runworker layout) missed the same cell by more, runserver + runworker at 3.94× one
+inline process at 1 MiB (3.59× against inline run as runserver; its five rounds 4381–7212 µs per request, inline's
+1240–2120), and this time also one web and one worker over a Unix socket (3.28×; over TCP 2.76×, one process 2.04× and
+2.50×); it met every other target. Probes of only inline mode and that layout side by side on the same machine before
+it (1 MiB, 16 connections, 3 s measurements after 8–10 s of warm-up, interleaved rounds) put the layout at 3.44×,
+3.34×, 2.57× and 2.74× of inline (medians of 2, 4, 6 and 8 rounds; 2.62–3.32× round by round in the last): measured
+alone beside inline mode, the layout came within 3× in two of four probes; in the four bench runs, with all nine
+servers up, it never did (3.54–3.94×).
+
 What bounds those ratios. On the machine of 16:53 a send and a receive of 1 MiB between two Node sockets (in one
 process, 3000 times) cost 679 µs of CPU over loopback TCP, 531 of them in the kernel, and 329 over a Unix socket;
 writing 1 MiB into a file in /dev/shm and reading it back cost 636 µs (303 into a file whose pages exist already,
