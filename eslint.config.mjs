@@ -1,5 +1,6 @@
 // ESLint's flat config: typescript-eslint's recommended rules on the TypeScript of the repository; formatting is
-// Prettier's business (`prettier --check`, in `npm run lint`), so the rules that would fight it are off (eslint-config-prettier).
+// Prettier's business (`prettier --check`, in `npm run lint`), so the rules that would fight it are off
+// (eslint-config-prettier).
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';

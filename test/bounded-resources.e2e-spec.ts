@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
 import { patternHash, patternStream, peakRssMiB, postBody, PostResult, SampleProcess } from './support/large-body';
-import { RedisServer } from './support/redis';
 import { empty, eventually } from './support/eventually';
+import { RedisServer } from './support/redis';
 
 const MiB = 1024 * 1024;
 /** The smallest Qiniu instance has 1 GiB; the issue's bound for one process (and for Redis) is 400 MiB. */
@@ -31,7 +31,6 @@ function tempFolder(): { dir: string; files(): string[]; remove(): void } {
   };
 }
 
-/** Waits until `check` holds (temp files are deleted just after the answer is sent). */
 /** 40 concurrent uploads of the same 20 MB: every answer is the bytes back, or a 503 with Retry-After. */
 async function burst(baseUrl: string): Promise<{ ok: number; refused: number; others: PostResult[] }> {
   const body = randomBytes(20 * 1000 * 1000);
