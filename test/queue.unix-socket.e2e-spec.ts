@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -92,15 +92,16 @@ describe('doctor on a Unix socket', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  const redisLine = async (url: string) => {
+  /** The redis check's line of the report, and the lines indented under it. */
+  const redisLines = async (url: string) => {
     const result = await runCli(['doctor', '--no-build'], { env: { REDIS_URL: url, PORT: '0' } });
-    return (
-      result.stdout
-        .toString()
-        .split('\n')
-        .find((text) => /^ {2}\S+\s+redis\s/.test(text)) ?? ''
-    );
+    const lines = result.stdout.toString().split('\n');
+    const at = lines.findIndex((text) => /^ {2}\S+\s+redis\s/.test(text));
+    if (at < 0) return { line: '', under: [] };
+    const next = lines.findIndex((text, i) => i > at && /^ {2}\S/.test(text));
+    return { line: lines[at], under: lines.slice(at + 1, next < 0 ? undefined : next).map((text) => text.trim()) };
   };
+  const redisLine = async (url: string) => (await redisLines(url)).line;
 
   it('says Redis answers there, or names the path when nothing listens on it', async () => {
     expect(await redisLine(`unix://${socket}?db=5`)).toMatch(
@@ -109,6 +110,17 @@ describe('doctor on a Unix socket', () => {
     expect(await redisLine(join(folder, 'none.sock'))).toMatch(
       /FAIL\s+redis\s+Redis does not answer at the Unix socket \S+none\.sock: connect ENOENT/,
     );
+  }, 60_000);
+
+  it("gives the sysctl that lets a large body cross at once when this machine's socket buffers are small", async () => {
+    const wmem = Number(readFileSync('/proc/sys/net/core/wmem_default', 'utf8'));
+    const { under } = await redisLines(`unix://${socket}`);
+    if (wmem < 4 * 1024 * 1024) {
+      expect(under.join(' ')).toContain(`net.core.wmem_default is ${wmem} bytes`);
+      expect(under.join(' ')).toContain('sysctl -w net.core.wmem_default=4194304');
+    } else {
+      expect(under.join(' ')).not.toContain('wmem_default');
+    }
   }, 60_000);
 });
 

@@ -3,6 +3,7 @@ import { bullIoredis } from '../../queue/bull-ioredis';
 import { describeRedis, redisConnectionOptions, RedisTopology, redisTopology } from '../../queue/redis-topology';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
 import { raceDeadline } from '../../execution/deadline';
+import { readWmemDefault, unixSocketBufferAdvice } from './socket-buffers';
 
 const SENTINELS_FIX =
   "check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master's name), and that they are reachable from here";
@@ -67,7 +68,8 @@ export const redisCheck: DoctorCheck = {
         client.connect().then(() => client.ping()),
         REDIS_TIMEOUT_MS,
       );
-      return { status: 'ok', summary: `Redis answers at ${target}` };
+      const advice = topology.kind === 'socket' ? unixSocketBufferAdvice(readWmemDefault()) : [];
+      return { status: 'ok', summary: `Redis answers at ${target}`, ...(advice.length ? { details: advice } : {}) };
     } catch (error) {
       return {
         status: 'fail',
