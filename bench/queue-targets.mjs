@@ -207,13 +207,14 @@ spends less CPU per request as one web and one worker process than as two of eac
 
 Why the Unix socket rows save the servers nothing at 1 MiB, measured on 2026-11-29 (one web and one worker process,
 1 MiB, 16 connections, 3 s measurements in 6 interleaved rounds, medians): a TCP connection on loopback grows its
-buffers to what it carries, but a Unix socket keeps the send buffer it was made with, \`net.core.wmem_default\`
-(212992 bytes on this machine), on Redis's side and on ours, so each 1 MiB value crossed in pieces, each waking both
-ends: 19.4 context switches per request against 5.4 over TCP, and 4007 µs of server CPU against 3853 (inline 1819 in
-those rounds). With the sysctl at 4194304 bytes when Redis's socket and the processes' were made: 5.4 context
-switches and 3555 µs, 8% below TCP and below it in 5 of the 6 rounds (Redis 1715 µs against 2047); an earlier probe
-of 4 rounds, 12% below. \`qiniu-ufop doctor\` gives that sysctl when Redis is on a Unix socket and the value is below
-4 MiB. The bench leaves the machine's settings alone: its Unix socket rows are of the stock value.
+buffers to what it carries, but a Unix socket keeps the send buffer it was made with, \`net.core.wmem_default\` (212992
+bytes on this machine), on Redis's side and on ours, so each 1 MiB value crossed in pieces, each waking both ends:
+19.4 context switches per request against 5.4 over TCP, and 4007 µs of server CPU against 3853 (inline 1819 in those
+rounds). With the sysctl at 4194304 bytes when Redis's socket and the processes' were made: 5.4 context switches and
+3555 µs, 8% below TCP and below it in 5 of the 6 rounds (Redis 1715 µs against 2047); an earlier probe of 4 rounds,
+12% below; runserver + runworker (two of each) in 6 rounds, 4667 against 5041 µs, 7% below TCP and below it in 5 of 6.
+\`qiniu-ufop doctor\` gives that sysctl when Redis is on a Unix socket and the value is below 4 MiB. The bench leaves
+the machine's settings alone: its Unix socket rows are of the stock value.
 
 ${throughputNote(find('qiniu-ufop inline', { size: '1 KiB', connections: 16 }))}
 
