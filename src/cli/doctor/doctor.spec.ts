@@ -1,4 +1,6 @@
 import { createServer, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { DoctorContext } from './doctor.check';
 import { dockerDaemonFix } from './doctor.messages';
@@ -38,6 +40,22 @@ describe('doctor checks', () => {
       const down = await redisCheck.run(context({ REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_NAME: 'cache' }));
       expect(down).toMatchObject({ status: 'fail', fix: expect.stringMatching(/REDIS_SENTINEL_NAME/) });
       expect(down.summary).toMatch(/^Redis does not answer at the master "cache" of sentinels 127\.0\.0\.1:1: /);
+    });
+
+    it('leaves no timer behind when Redis does not answer (TCP or socket), so that doctor exits once it has reported', async () => {
+      const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+      // A timer the check set for "at once" has run by the time one set after it for 10 ms does: what is left after
+      // that would hold the process (ioredis's own, left at its default, was 2 s).
+      const timersAfterwards = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return timers();
+      };
+      const before = timers();
+      expect(await redisCheck.run(context({ REDIS_URL: 'redis://127.0.0.1:1' }))).toMatchObject({ status: 'fail' });
+      expect(await timersAfterwards()).toBe(before);
+      const socket = join(tmpdir(), `ufop-doctor-${process.pid}-none.sock`);
+      expect(await redisCheck.run(context({ REDIS_URL: `unix://${socket}` }))).toMatchObject({ status: 'fail' });
+      expect(await timersAfterwards()).toBe(before);
     });
   });
 
