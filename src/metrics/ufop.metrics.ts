@@ -40,7 +40,12 @@ export class UfopMetrics {
     @Optional() @Inject(UFOP_QUEUE_TOKEN) queue?: Queue,
   ) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    // Node's default metrics watch the event loop with a 10 ms timer, which wakes an idle process 100 times a second
+    // (measured: 0.78% of a core while idle, 0.28% without it). Only a scrape reads them (the admin `stats` command
+    // shows the ufop_ metrics alone), so they are collected where UFOP_METRICS_PORT is set.
+    if (options.metricsPort !== undefined) {
+      collectDefaultMetrics({ register: this.registry });
+    }
     this.requests = new Counter({
       name: METRIC.requests,
       help: 'Requests answered, by handler route pattern (none: no handler matched) and status',
