@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/build';
 import { runCli } from './support/cli-process';
+import { reportLine } from './support/doctor-report';
 import { installFakeTools } from './support/fake-tools';
 import { runCliInProcess } from './support/cli-in-process';
 
@@ -48,24 +49,24 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       cwd: project,
       env: { PATH: path, DOCKER_HOST: undefined, DOCKER_TLS_VERIFY: undefined, ...env },
     });
-  const line = (stdout: string, check: string) =>
-    stdout.split('\n').find((text) => new RegExp(`^  \\S+\\s+${check}\\s`).test(text)) ?? '';
 
   describe('doctor --deploy, in process', () => {
     it('passes when docker reaches its daemon, qdoractl is logged in and the Dockerfile is there', async () => {
       const { stdout, error } = await deployDoctor();
       expect(error).toBeUndefined();
-      expect(line(stdout, 'docker')).toMatch(/^ {2}ok\s+docker\s+docker daemon reachable \(server 27\.3\.1\)$/);
-      expect(line(stdout, 'qdoractl')).toMatch(/^ {2}ok\s+qdoractl\s+qdoractl works/);
-      expect(line(stdout, 'dockerfile')).toMatch(/^ {2}ok\s+dockerfile\s+Dockerfile is there$/);
-      expect(line(stdout, 'dependencies')).toMatch(/^ {2}ok\s+dependencies\s+every dependency comes from a registry$/);
+      expect(reportLine(stdout, 'docker')).toMatch(/^ {2}ok\s+docker\s+docker daemon reachable \(server 27\.3\.1\)$/);
+      expect(reportLine(stdout, 'qdoractl')).toMatch(/^ {2}ok\s+qdoractl\s+qdoractl works/);
+      expect(reportLine(stdout, 'dockerfile')).toMatch(/^ {2}ok\s+dockerfile\s+Dockerfile is there$/);
+      expect(reportLine(stdout, 'dependencies')).toMatch(
+        /^ {2}ok\s+dependencies\s+every dependency comes from a registry$/,
+      );
       expect(stdout).toMatch(/\nNo problems found\.\n$/);
     });
 
     it('explains a daemon that is not running: start it, or point DOCKER_HOST at it', async () => {
       const { stdout, error } = await deployDoctor({ FAKE_FAIL: 'docker info', FAKE_FAIL_MESSAGE: NO_DAEMON });
       expect(error?.message).toBe('failed: docker; a deploy would fail (each with its fix above)');
-      expect(line(stdout, 'docker')).toMatch(
+      expect(reportLine(stdout, 'docker')).toMatch(
         /^ {2}FAIL\s+docker\s+docker is installed \(.*\) but its daemon is not reachable$/,
       );
       expect(stdout).toContain(NO_DAEMON);
@@ -96,20 +97,20 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     it('explains a qdoractl that is not logged in, and still checks the rest', async () => {
       const { stdout, error } = await deployDoctor({ FAKE_FAIL: 'qdoractl list', FAKE_FAIL_MESSAGE: NOT_LOGGED_IN });
       expect(error?.message).toMatch(/^failed: qdoractl; a deploy would fail/);
-      expect(line(stdout, 'qdoractl')).toMatch(
+      expect(reportLine(stdout, 'qdoractl')).toMatch(
         /FAIL\s+qdoractl\s+`qdoractl list` failed \(exit code 1\): qdoractl is not logged in or cannot reach Qiniu/,
       );
       expect(stdout).toContain(NOT_LOGGED_IN);
       expect(stdout).toMatch(/fix: .*qdoractl login -u <AccessKey> -p <SecretKey>.*not through sudo/);
-      expect(line(stdout, 'docker')).toMatch(/^ {2}ok/);
+      expect(reportLine(stdout, 'docker')).toMatch(/^ {2}ok/);
     });
 
     it('names missing tools and how to get them', async () => {
       const { stdout, error } = await deployDoctor({}, onlyNode);
       expect(error?.message).toBe('failed: docker, qdoractl; a deploy would fail (each with its fix above)');
-      expect(line(stdout, 'docker')).toMatch(/FAIL\s+docker\s+docker is not on PATH$/);
+      expect(reportLine(stdout, 'docker')).toMatch(/FAIL\s+docker\s+docker is not on PATH$/);
       expect(stdout).toContain('fix: install Docker (https://docs.docker.com/get-docker/)');
-      expect(line(stdout, 'qdoractl')).toMatch(/FAIL\s+qdoractl\s+qdoractl is not on PATH$/);
+      expect(reportLine(stdout, 'qdoractl')).toMatch(/FAIL\s+qdoractl\s+qdoractl is not on PATH$/);
     });
 
     it('fails without a Dockerfile and says how to write one', async () => {
@@ -142,7 +143,7 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       };
       const failing = await doctorWith('FROM node:20-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n');
       expect(failing.error?.message).toMatch(/^failed: dependencies; a deploy would fail/);
-      expect(line(failing.stdout, 'dependencies')).toMatch(
+      expect(reportLine(failing.stdout, 'dependencies')).toMatch(
         /FAIL\s+dependencies\s+qiniu-ufop comes from file:vendor\/qiniu-ufop-0\.1\.0\.tgz: the image's `npm ci` cannot install it$/,
       );
       expect(failing.stdout).toContain(
@@ -153,7 +154,7 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         'FROM node:20-slim\nCOPY package.json package-lock.json ./\nCOPY vendor ./vendor\nRUN npm ci\n',
       );
       expect(passing.error).toBeUndefined();
-      expect(line(passing.stdout, 'dependencies')).toMatch(
+      expect(reportLine(passing.stdout, 'dependencies')).toMatch(
         /ok\s+dependencies\s+local dependencies are copied into the image \(qiniu-ufop\)/,
       );
     });
@@ -184,9 +185,9 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         'dockerfile',
         'dependencies',
       ]) {
-        expect(line(out, check)).toMatch(/^ {2}ok\s/);
+        expect(reportLine(out, check)).toMatch(/^ {2}ok\s/);
       }
-      expect(line(out, 'redis')).toMatch(/^ {2}skip\s+redis\s+REDIS_URL is not set/);
+      expect(reportLine(out, 'redis')).toMatch(/^ {2}skip\s+redis\s+REDIS_URL is not set/);
       expect(out).toMatch(
         /ok\s+handlers\s+4 handlers discovered\n\s+thumb\/:width\/:height\?\s+→\s+ThumbHandler\.thumb\(\)/,
       );
@@ -212,11 +213,11 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       expect(result.stderr).toBe(
         'qiniu-ufop: failed: redis, docker, qdoractl; a deploy would fail (each with its fix above)\n',
       );
-      expect(line(out, 'build')).toBe('');
-      expect(line(out, 'redis')).toMatch(
+      expect(reportLine(out, 'build')).toBe('');
+      expect(reportLine(out, 'redis')).toMatch(
         /FAIL\s+redis\s+Redis does not answer at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/,
       );
-      expect(line(out, 'cpu')).toMatch(/warn\s+cpu\s+CPU_COUNT=8 is more than the 2 cores of FLAVOR=C2M4/);
+      expect(reportLine(out, 'cpu')).toMatch(/warn\s+cpu\s+CPU_COUNT=8 is more than the 2 cores of FLAVOR=C2M4/);
       expect(out).toContain('3 problems: a deploy would fail (docker, qdoractl). 1 warning.');
     }, 60_000);
   });

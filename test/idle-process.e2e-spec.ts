@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { procStatusNumber } from './support/proc-status';
 import { UfopProcess } from './support/ufop-process';
 
-/** How often the process's main thread has gone to sleep and been woken, from /proc. */
-function wakeups(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1]);
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How often the process's main thread has gone to sleep and been woken. */
+const wakeups = (pid: number) => procStatusNumber(pid, 'voluntary_ctxt_switches');
 
 /**
  * An instance with nothing to do should cost nothing: no timer of the framework's may wake it many times a second.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { RedisServer, uniquePrefix } from './support/redis';
 import { runCli } from './support/cli-process';
+import { reportDetails, reportLine } from './support/doctor-report';
 import { empty, eventually } from './support/eventually';
 import { callHandler, health, UfopProcess } from './support/ufop-process';
 
@@ -92,16 +93,9 @@ describe('doctor on a Unix socket', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  /** The redis check's line of the report, and the lines indented under it. */
-  const redisLines = async (url: string) => {
-    const result = await runCli(['doctor', '--no-build'], { env: { REDIS_URL: url, PORT: '0' } });
-    const lines = result.stdout.toString().split('\n');
-    const at = lines.findIndex((text) => /^ {2}\S+\s+redis\s/.test(text));
-    if (at < 0) return { line: '', under: [] };
-    const next = lines.findIndex((text, i) => i > at && /^ {2}\S/.test(text));
-    return { line: lines[at], under: lines.slice(at + 1, next < 0 ? undefined : next).map((text) => text.trim()) };
-  };
-  const redisLine = async (url: string) => (await redisLines(url)).line;
+  const doctor = async (url: string) =>
+    (await runCli(['doctor', '--no-build'], { env: { REDIS_URL: url, PORT: '0' } })).stdout.toString();
+  const redisLine = async (url: string) => reportLine(await doctor(url), 'redis');
 
   it('says Redis answers there, or names the path when nothing listens on it', async () => {
     expect(await redisLine(`unix://${socket}?db=5`)).toMatch(
@@ -114,12 +108,12 @@ describe('doctor on a Unix socket', () => {
 
   it("gives the sysctl that lets a large body cross at once when this machine's socket buffers are small", async () => {
     const wmem = Number(readFileSync('/proc/sys/net/core/wmem_default', 'utf8'));
-    const { under } = await redisLines(`unix://${socket}`);
+    const under = reportDetails(await doctor(`unix://${socket}`), 'redis').join(' ');
     if (wmem < 4 * 1024 * 1024) {
-      expect(under.join(' ')).toContain(`net.core.wmem_default is ${wmem} bytes`);
-      expect(under.join(' ')).toContain('sysctl -w net.core.wmem_default=4194304');
+      expect(under).toContain(`net.core.wmem_default is ${wmem} bytes`);
+      expect(under).toContain('sysctl -w net.core.wmem_default=4194304');
     } else {
-      expect(under.join(' ')).not.toContain('wmem_default');
+      expect(under).not.toContain('wmem_default');
     }
   }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ROOT } from './build';
+import { procStatusNumber } from './proc-status';
 
 const BLOCK = randomBytes(1024 * 1024);
 
@@ -102,9 +102,7 @@ export function postBody(
 
 /** Peak resident memory (VmHWM) of a process, in MiB, from /proc. */
 export function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
-  return kb / 1024;
+  return procStatusNumber(pid, 'VmHWM') / 1024;
 }
 
 /** The built sample (`node dist/sample/main.js`), as `npm start` runs it: what production memory looks like. */
