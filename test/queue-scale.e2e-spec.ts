@@ -1,13 +1,10 @@
 import Redis from 'ioredis';
-import { readFileSync } from 'node:fs';
+import { procStatField } from './support/proc-status';
 import { endQueueTest, keysUnder, TestRedis, uniquePrefix, useTestRedis } from './support/redis';
 import { callHandler as call, UfopProcess } from './support/ufop-process';
 
 /** CPU time (user + system, in clock ticks of 10 ms) a process has used so far, from /proc. */
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
+const cpuTicks = (pid: number) => procStatField(pid, 14) + procStatField(pid, 15);
 
 describe('queue mode at scale', () => {
   let redis: TestRedis;

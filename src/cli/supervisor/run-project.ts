@@ -5,6 +5,7 @@ import { listenForScrapes, metricsListeningMessage } from '../../metrics/metrics
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../cli.constants';
 import { CliError } from '../cli.error';
 import { findProject, projectEnv, requireBuiltEntry, UfopProject } from '../runtime/ufop-project';
+import { mallocTunablesEnv } from './malloc-tunables';
 import { processNodeFlags } from './node-flags';
 import { ProcessSupervisor } from './process.supervisor';
 
@@ -56,8 +57,9 @@ export async function runProject(options: RunProjectOptions): Promise<void> {
   const supervisor = new ProcessSupervisor({
     exec,
     processes,
-    // Each process sizes its memory and disk budgets as its share of the instance.
-    env: { UFOP_PROCESSES: String(processes), ...env },
+    // Each process sizes its memory and disk budgets as its share of the instance; glibc reads its malloc
+    // settings as a process starts, so they are given here (also when the project's .env sets them).
+    env: { UFOP_PROCESSES: String(processes), ...mallocTunablesEnv(seen), ...env },
     label: options.kind,
     logger,
     drainTimeoutMs: drain,
