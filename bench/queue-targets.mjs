@@ -183,6 +183,25 @@ it (1 MiB, 16 connections, 3 s measurements after 8–10 s of warm-up, interleav
 alone beside inline mode, the layout came within 3× in two of four probes; in the four bench runs, with all nine
 servers up, it never did (3.54–3.94×).
 
+Then \`runserver\` and \`runworker\` began to start their processes with malloc settings of the framework's
+(\`GLIBC_TUNABLES\`, the README's "Processes" paragraph). With glibc's defaults, the buffers of a body's size that V8
+frees in batches went back to the kernel and were faulted in again page by page: a queue worker took 3.7–48.5 page
+faults per 1 MiB job (median 15 in 11 runs), 0.3–3.0 with the settings, and perf put 10% of such a worker's CPU in page
+faults on the machine of 2026-11-29, a virtual machine where a fault is dear. Side by side on that machine (1 MiB, 16
+connections, 3 s measurements in 6 interleaved rounds, medians): runserver + runworker 6146 µs of server CPU per
+request with the settings against 7969 with glibc's defaults (\`GLIBC_TUNABLES=''\`), lower in all 6 rounds; inline
+mode as runserver 1924 against 2304; at 1 KiB no difference (1007 against 1025 µs; inline as runserver 300 against
+308). The layouts the bench starts by hand (one process; one web and one worker) run \`node\` directly and keep
+glibc's defaults, as a process started with \`npm start\` does. The run with the change (ended 03:12 UTC, on the
+slowest machine of these runs: node:http 43 µs per 1 KiB request against 21 at 19:17, inline mode 401 against 262, and
+2288 per 1 MiB request against 1226) met the targets in fewer cells. At 1 MiB, runserver + runworker cost 3.12× one
+inline process (2.54× inline run as runserver), one web and one worker started by hand 3.59× (3.07× over the Unix
+socket), one process 2.12×: the order of the first two is now the reverse of the 19:17 run's (3.65× and 2.59×). At 1
+KiB and 16 connections runserver + runworker answered 779 req/s (5.3× the predecessor) at 2040 µs per request (5.09×
+inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after a quiet spell (above), while the other
+layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
+process and 2.3–2.4 ms with web and worker apart. The table above stays that of 19:17, the run the READMEs describe.
+
 What bounds those ratios. On the machine of 16:53 a send and a receive of 1 MiB between two Node sockets (in one
 process, 3000 times) cost 679 µs of CPU over loopback TCP, 531 of them in the kernel, and 329 over a Unix socket;
 writing 1 MiB into a file in /dev/shm and reading it back cost 636 µs (303 into a file whose pages exist already,
