@@ -66,6 +66,7 @@ describe('InputSink', () => {
     const s = sink({ countAllAsMemory: true });
     await s.write(Buffer.alloc(30));
     expect([memory.inUse, disk.inUse]).toEqual([30, 30]);
+    await s.abort(); // closes the file it spilled to (left open, Node closed it on collection, with a warning)
   });
 
   it('refuses past the cap (413), past a budget (503), and a body that does not match its Content-Length (400)', async () => {

@@ -50,12 +50,15 @@ describe('doctor checks', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
         return timers();
       };
+      // No more than before: a timer of an earlier test may run out meanwhile (the Sentinel check's above leaves
+      // ioredis's 2 s one, which its sentinel clients take no option against), and the count compared with an exact
+      // `before` then failed on a loaded machine.
       const before = timers();
       expect(await redisCheck.run(context({ REDIS_URL: 'redis://127.0.0.1:1' }))).toMatchObject({ status: 'fail' });
-      expect(await timersAfterwards()).toBe(before);
+      expect(await timersAfterwards()).toBeLessThanOrEqual(before);
       const socket = join(tmpdir(), `ufop-doctor-${process.pid}-none.sock`);
       expect(await redisCheck.run(context({ REDIS_URL: `unix://${socket}` }))).toMatchObject({ status: 'fail' });
-      expect(await timersAfterwards()).toBe(before);
+      expect(await timersAfterwards()).toBeLessThanOrEqual(before);
     });
   });
 
