@@ -8,10 +8,10 @@
  * pages, each faulted in again: a worker process took 3.7–48.5 page faults per 1 MiB job in 11 runs (median 15), and
  * on a virtual machine a fault is dear (perf on the 2-core benchmark machine: 10% of a worker's CPU in page faults).
  * With these settings a block under `MMAP_THRESHOLD` comes from the heap, and up to `TRIM_THRESHOLD` free at its top
- * stays for the next ones: 0.3–3.0 faults per job. Side by side on that machine (1 MiB echoes, 16 connections, interleaved rounds),
- * two web and two worker processes (runserver + runworker) cost 9–23% less server CPU per request in two probes,
- * one web and one worker process started with the same settings 19–21%; after 10 s of that load each process's
- * RSS was 3–6 MiB higher.
+ * stays for the next ones: 0.3–3.0 faults per job. Side by side on that machine (1 MiB echoes, 16 connections,
+ * interleaved rounds), two web and two worker processes (runserver + runworker) cost 9–23% less server CPU per
+ * request in two probes, one web and one worker process started with the same settings 19–21%; after 10 s of that
+ * load each process's RSS was 3–6 MiB higher.
  *
  * Fixed values turn off glibc's own adjustment, which raises the mmap threshold to the largest block freed so far and
  * the trim threshold to twice that (up to 32 and 64 MiB), so these stay within what the defaults reach on their own.
