@@ -186,7 +186,7 @@ servers up, it never did (3.54–3.94×).
 Then \`runserver\` and \`runworker\` began to start their processes with malloc settings of the framework's
 (\`GLIBC_TUNABLES\`, the README's "Processes" paragraph). With glibc's defaults, the buffers of a body's size that V8
 frees in batches went back to the kernel and were faulted in again page by page: a queue worker took 3.7–48.5 page
-faults per 1 MiB job (median 15 in 11 runs), 0.3–3.0 with the settings, and perf put 10% of such a worker's CPU in page
+faults per 1 MiB job (median 15 in 11 runs), 0.3–3.4 with the settings, and perf put 10% of such a worker's CPU in page
 faults on the machine of 2026-11-29, a virtual machine where a fault is dear. Side by side on that machine (1 MiB, 16
 connections, 3 s measurements in 6 interleaved rounds, medians): runserver + runworker 6146 µs of server CPU per
 request with the settings against 7969 with glibc's defaults (\`GLIBC_TUNABLES=''\`), lower in all 6 rounds; inline

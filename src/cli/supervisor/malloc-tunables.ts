@@ -8,7 +8,7 @@
  * pages, each faulted in again: a worker process took 3.7–48.5 page faults per 1 MiB job in 11 runs (median 15), and
  * on a virtual machine a fault is dear (perf on the 2-core benchmark machine: 10% of a worker's CPU in page faults).
  * With these settings a block under `MMAP_THRESHOLD` comes from the heap, and up to `TRIM_THRESHOLD` free at its top
- * stays for the next ones: 0.3–3.0 faults per job. Side by side on that machine (1 MiB echoes, 16 connections,
+ * stays for the next ones: 0.3–3.4 faults per job. Side by side on that machine (1 MiB echoes, 16 connections,
  * interleaved rounds), two web and two worker processes (runserver + runworker) cost 9–23% less server CPU per
  * request in two probes, one web and one worker process started with the same settings 19–21%; after 10 s of that
  * load each process's RSS was 3–6 MiB higher.
@@ -20,7 +20,7 @@ const MMAP_THRESHOLD = 8 * 1024 * 1024; // UFOP_SPILL_BYTES's default: larger bo
 const TRIM_THRESHOLD = 32 * 1024 * 1024;
 
 /** The value of `GLIBC_TUNABLES` the supervisor gives its processes when the environment has none. */
-export const UFOP_MALLOC_TUNABLES = [
+const UFOP_MALLOC_TUNABLES = [
   `glibc.malloc.mmap_threshold=${MMAP_THRESHOLD}`,
   `glibc.malloc.trim_threshold=${TRIM_THRESHOLD}`,
 ].join(':');
