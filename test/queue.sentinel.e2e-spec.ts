@@ -3,6 +3,8 @@ import { FailoverTimeline } from './support/failover-timeline';
 import { deleteKeysUnder, uniquePrefix } from './support/redis';
 import { SentinelTopology } from './support/redis-sentinel';
 import { UfopProcess } from './support/ufop-process';
+import { runCli } from './support/cli-process';
+import { reportDetails, reportLine } from './support/doctor-report';
 
 const HANDLER_TIMEOUT_MS = 3000;
 /** A request with no answer this long after it started has hung (the framework must answer within its timeout). */
@@ -131,4 +133,34 @@ describe('queue mode on a Sentinel-managed Redis', () => {
     expect(worker.exit).toBeUndefined();
     expect(after.slice(-10).every((outcome) => outcome.verdict === 'ok')).toBe(true);
   }, 120_000);
+  it('doctor names the master the sentinels name now, then each sentinel that is down or knows no such master', async () => {
+    // The built CLI, as an operator runs it; only its redis line matters here (--no-build: dist is built already).
+    const doctor = async (env: Record<string, string>) => {
+      const result = await runCli(['doctor', '--no-build'], { env: { REDIS_URL: undefined, PORT: '0', ...env } });
+      const out = result.stdout.toString();
+      return { line: reportLine(out, 'redis'), details: reportDetails(out, 'redis') };
+    };
+    const master = await topology.currentMasterPort();
+    const [first] = topology.sentinelPorts;
+    // The last one goes down below: afterAll asks the first for the master, to delete the test's keys there.
+    const last = topology.sentinelPorts[topology.sentinelPorts.length - 1];
+    const group = `the master "${topology.name}" of sentinels ${topology.sentinels}`;
+    expect(await doctor({ REDIS_SENTINELS: topology.sentinels, REDIS_SENTINEL_NAME: topology.name })).toEqual({
+      line: expect.stringMatching(new RegExp(`^ {2}ok\\s+redis\\s+Redis answers at 127\\.0\\.0\\.1:${master}, `)),
+      details: [],
+    });
+    expect((await doctor({ REDIS_SENTINELS: topology.sentinels })).line).toContain(group);
+
+    const wrongName = await doctor({ REDIS_SENTINELS: topology.sentinels, REDIS_SENTINEL_NAME: 'nosuch' });
+    expect(wrongName.line).toMatch(/^ {2}FAIL\s+redis\s+.*: no sentinel monitors a master named "nosuch"$/);
+    expect(wrongName.details).toContain(`sentinel 127.0.0.1:${first}: monitors no master named "nosuch"`);
+
+    await topology.kill(last);
+    const oneDown = await doctor({ REDIS_SENTINELS: topology.sentinels, REDIS_SENTINEL_NAME: topology.name });
+    expect(oneDown.line).toMatch(new RegExp(`^ {2}warn\\s+redis\\s+Redis answers at 127\\.0\\.0\\.1:${master}, `));
+    expect(oneDown.details).toEqual([
+      `sentinel 127.0.0.1:${last}: connect ECONNREFUSED 127.0.0.1:${last}`,
+      expect.stringMatching(/^fix: a failover needs a quorum/),
+    ]);
+  }, 60_000);
 });

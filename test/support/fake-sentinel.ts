@@ -13,7 +13,8 @@ export interface Address {
  * anything else (CLIENT SETINFO, SETNAME).
  */
 export class FakeSentinel {
-  master: Address;
+  /** The master it names; null: it monitors no master of the name asked for. */
+  master: Address | null;
   private holding = false;
   private readonly held: Socket[] = [];
   private readonly subscribers = new Set<Socket>();
@@ -22,13 +23,13 @@ export class FakeSentinel {
 
   private constructor(
     private readonly server: Server,
-    master: Address,
+    master: Address | null,
   ) {
     this.master = master;
     server.on('connection', (socket) => this.serve(socket));
   }
 
-  static async start(master: Address): Promise<FakeSentinel> {
+  static async start(master: Address | null): Promise<FakeSentinel> {
     const server = createServer();
     const sentinel = new FakeSentinel(server, master);
     server.listen(0, '127.0.0.1');
@@ -107,7 +108,7 @@ export class FakeSentinel {
   }
 
   private masterReply(): string {
-    return array([this.master.host, String(this.master.port)]);
+    return this.master ? array([this.master.host, String(this.master.port)]) : '*-1\r\n';
   }
 }
 

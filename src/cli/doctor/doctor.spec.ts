@@ -7,6 +7,7 @@ import { dockerDaemonFix } from './doctor.messages';
 import { deployFailureMessage, formatReport, runChecks } from './doctor.report';
 import { compareVersions, cpuFlavorCheck, nodeCheck, portCheck } from './environment.checks';
 import { redisCheck } from './redis.check';
+import { FakeSentinel } from '../../../test/support/fake-sentinel';
 
 const context = (env: Record<string, string | undefined> = {}): DoctorContext => ({ env, path: '' });
 
@@ -31,18 +32,89 @@ describe('doctor checks', () => {
   });
 
   describe('redis', () => {
-    it('reads REDIS_SENTINELS as the processes do, and names the master and sentinels it could not reach', async () => {
+    it('reads REDIS_SENTINELS as the processes do, and says when no sentinel answers', async () => {
       expect(await redisCheck.run(context({}))).toMatchObject({ status: 'skip' });
       expect(await redisCheck.run(context({ REDIS_SENTINELS: 'a:b:c' }))).toMatchObject({
         status: 'fail',
         summary: 'Invalid REDIS_SENTINELS entry "a:b:c": expected host:port',
       });
       const down = await redisCheck.run(context({ REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_NAME: 'cache' }));
-      expect(down).toMatchObject({ status: 'fail', fix: expect.stringMatching(/REDIS_SENTINEL_NAME/) });
-      expect(down.summary).toMatch(/^Redis does not answer at the master "cache" of sentinels 127\.0\.0\.1:1: /);
+      expect(down).toEqual({
+        status: 'fail',
+        summary: 'Redis does not answer at the master "cache" of sentinels 127.0.0.1:1: no sentinel answers',
+        fix: expect.stringMatching(/REDIS_SENTINEL_NAME/),
+        details: ['sentinel 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1'],
+      });
     });
 
-    it('leaves no timer behind when Redis does not answer (TCP or socket), so that doctor exits once it has reported', async () => {
+    describe('under Sentinel, each sentinel asked (sentinels that speak RESP, on loopback)', () => {
+      // A FakeSentinel answers PING too, so one of them also stands for a master that answers.
+      const started: FakeSentinel[] = [];
+      const sentinel = async (master: { host: string; port: number } | null) => {
+        const fake = await FakeSentinel.start(master);
+        started.push(fake);
+        return fake;
+      };
+      const at = (fake: FakeSentinel) => ({ host: '127.0.0.1', port: fake.port });
+      const run = (...sentinels: Array<FakeSentinel | string>) =>
+        redisCheck.run(
+          context({
+            REDIS_SENTINELS: sentinels.map((s) => (typeof s === 'string' ? s : `127.0.0.1:${s.port}`)).join(','),
+          }),
+        );
+      afterEach(async () => {
+        await Promise.all(started.splice(0).map((fake) => fake.close()));
+      });
+
+      it('is ok when every sentinel names the same master and it answers', async () => {
+        const master = await sentinel(null);
+        const [a, b] = [await sentinel(at(master)), await sentinel(at(master))];
+        expect(await run(a, b)).toEqual({
+          status: 'ok',
+          summary: `Redis answers at 127.0.0.1:${master.port}, the master "mymaster" of sentinels 127.0.0.1:${a.port},127.0.0.1:${b.port}`,
+        });
+      });
+
+      it('warns, naming each one, when the master answers but a sentinel is down, knows no such master or names another', async () => {
+        const master = await sentinel(null);
+        const [agrees, lost, other] = [
+          await sentinel(at(master)),
+          await sentinel(null),
+          await sentinel({ host: '127.0.0.1', port: 9 }),
+        ];
+        const result = await run('127.0.0.1:1', agrees, lost, other);
+        expect(result).toMatchObject({
+          status: 'warn',
+          summary: expect.stringMatching(new RegExp(`^Redis answers at 127\\.0\\.0\\.1:${master.port}, the master`)),
+          fix: expect.stringMatching(/quorum/),
+        });
+        expect(result.details).toEqual([
+          'sentinel 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1',
+          `sentinel 127.0.0.1:${lost.port}: monitors no master named "mymaster"`,
+          `sentinel 127.0.0.1:${other.port}: names 127.0.0.1:9 as the master`,
+        ]);
+      });
+
+      it('fails when the sentinels know no such master, or the master they name does not answer', async () => {
+        const lost = await sentinel(null);
+        expect(await run(lost)).toMatchObject({
+          status: 'fail',
+          summary: expect.stringMatching(/: no sentinel monitors a master named "mymaster"$/),
+          fix: expect.stringMatching(/REDIS_SENTINEL_NAME/),
+          details: [`sentinel 127.0.0.1:${lost.port}: monitors no master named "mymaster"`],
+        });
+        const gone = await sentinel({ host: '127.0.0.1', port: 1 });
+        expect(await run(gone)).toMatchObject({
+          status: 'fail',
+          summary: expect.stringMatching(
+            /^Redis does not answer at 127\.0\.0\.1:1, the master "mymaster" of sentinels .*: connect ECONNREFUSED/,
+          ),
+          details: [],
+        });
+      });
+    });
+
+    it('leaves no timer behind when Redis does not answer (TCP, socket or Sentinel), so that doctor exits once it has reported', async () => {
       const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
       // A timer the check set for "at once" has run by the time one set after it for 10 ms does: what is left after
       // that would hold the process (ioredis's own, left at its default, was 2 s).
@@ -50,14 +122,18 @@ describe('doctor checks', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
         return timers();
       };
-      // No more than before: a timer of an earlier test may run out meanwhile (the Sentinel check's above leaves
-      // ioredis's 2 s one, which its sentinel clients take no option against), and the count compared with an exact
+      // No more than before: a timer of an earlier test may run out meanwhile, and the count compared with an exact
       // `before` then failed on a loaded machine.
       const before = timers();
       expect(await redisCheck.run(context({ REDIS_URL: 'redis://127.0.0.1:1' }))).toMatchObject({ status: 'fail' });
       expect(await timersAfterwards()).toBeLessThanOrEqual(before);
       const socket = join(tmpdir(), `ufop-doctor-${process.pid}-none.sock`);
       expect(await redisCheck.run(context({ REDIS_URL: `unix://${socket}` }))).toMatchObject({ status: 'fail' });
+      expect(await timersAfterwards()).toBeLessThanOrEqual(before);
+      // Sentinels that do not answer: ioredis's own Sentinel support left its 2 s timer here.
+      expect(await redisCheck.run(context({ REDIS_SENTINELS: '127.0.0.1:1,127.0.0.1:2' }))).toMatchObject({
+        status: 'fail',
+      });
       expect(await timersAfterwards()).toBeLessThanOrEqual(before);
     });
   });

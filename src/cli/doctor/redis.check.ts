@@ -1,15 +1,11 @@
-import type { RedisOptions } from 'ioredis';
-import { bullIoredis } from '../../queue/bull-ioredis';
 import { describeRedis, redisConnectionOptions, RedisTopology, redisTopology } from '../../queue/redis-topology';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
-import { raceDeadline } from '../../execution/deadline';
+import { redisOnce } from './redis-once';
+import { hostPort, sentinelTrouble, surveySentinels } from './sentinel.probe';
 import { readWmemDefault, unixSocketBufferAdvice } from './socket-buffers';
 
 const SENTINELS_FIX =
   "check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master's name), and that they are reachable from here";
-
-/** How long the Redis check waits for a PONG. */
-const REDIS_TIMEOUT_MS = 3_000;
 
 /** Queue mode's Redis answers a PING: `REDIS_URL`, or Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`). */
 export const redisCheck: DoctorCheck = {
@@ -39,56 +35,60 @@ export const redisCheck: DoctorCheck = {
         fix: sentinels ? SENTINELS_FIX : 'set REDIS_URL to redis://host:port/db or unix:///path/to/redis.sock?db=N',
       };
     }
-    const { Redis } = bullIoredis();
-    // One attempt, no retries and no failover watch: the check asks once and says what it saw.
-    const once: RedisOptions & { disconnectTimeout: number } = {
-      lazyConnect: true,
-      connectTimeout: REDIS_TIMEOUT_MS,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-      // How long disconnect() lets the socket close cleanly before destroying it (ioredis reads it but does not type
-      // it; default 2 s). Its timer is cleared only by a 'close' still to come: after a refused connection it stayed
-      // and kept doctor running 2 s past its report. A socket this check is done with has nothing left to flush.
-      disconnectTimeout: 0,
-    };
+    if (topology.kind === 'sentinel') return sentinelCheck(topology);
     const target = describeRedis(topology);
-    const client =
-      topology.kind === 'sentinel'
-        ? new Redis({
-            ...redisConnectionOptions(topology),
-            ...once,
-            Connector: undefined,
-            sentinelRetryStrategy: () => null,
-          })
-        : topology.kind === 'socket'
-          ? new Redis({ ...redisConnectionOptions(topology), ...once })
-          : new Redis(topology.url, once);
-    // The socket's own error (ECONNREFUSED, ENOTFOUND, NOAUTH) says more than connect()'s "Connection is closed".
-    let socketError: Error | undefined;
-    client.on('error', (error: Error) => (socketError ??= error));
     try {
-      await withDeadline(
-        client.connect().then(() => client.ping()),
-        REDIS_TIMEOUT_MS,
-      );
+      await redisOnce(topology.kind === 'socket' ? redisConnectionOptions(topology) : topology.url, 'PING');
       const advice = topology.kind === 'socket' ? unixSocketBufferAdvice(readWmemDefault()) : [];
       return { status: 'ok', summary: `Redis answers at ${target}`, ...(advice.length ? { details: advice } : {}) };
     } catch (error) {
       return {
         status: 'fail',
-        summary: `Redis does not answer at ${target}: ${(socketError ?? (error as Error)).message}`,
-        fix: sentinels
-          ? SENTINELS_FIX
-          : 'start Redis (`apt-get install redis-server`, or `docker run -p 6379:6379 redis`), fix REDIS_URL ' +
-            '(redis://[user:password@]host:port[/db]), or unset it to run inline without Redis',
+        summary: `Redis does not answer at ${target}: ${(error as Error).message}`,
+        fix:
+          'start Redis (`apt-get install redis-server`, or `docker run -p 6379:6379 redis`), fix REDIS_URL ' +
+          '(redis://[user:password@]host:port[/db]), or unset it to run inline without Redis',
       };
-    } finally {
-      client.disconnect();
     }
   },
 };
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return raceDeadline(promise, ms, () => new Error(`no answer within ${ms / 1000} s`));
+/**
+ * Under Sentinel: what each sentinel says, then a PING to the master they name. A master that answers while some
+ * sentinels are down or disagree is a warning: the service works, but a failover may not.
+ */
+async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel' }>): Promise<CheckResult> {
+  const survey = await surveySentinels(topology);
+  const trouble = sentinelTrouble(survey, topology.name);
+  const group = describeRedis(topology);
+  if (!survey.master) {
+    const reached = survey.answers.some((answer) => !('error' in answer));
+    return {
+      status: 'fail',
+      summary: `Redis does not answer at ${group}: ${
+        reached ? `no sentinel monitors a master named "${topology.name}"` : 'no sentinel answers'
+      }`,
+      fix: SENTINELS_FIX,
+      details: trouble,
+    };
+  }
+  const master = hostPort(survey.master);
+  try {
+    await redisOnce({ ...survey.master, password: topology.password }, 'PING');
+  } catch (error) {
+    return {
+      status: 'fail',
+      summary: `Redis does not answer at ${master}, ${group}: ${(error as Error).message}`,
+      fix: 'start that Redis or let the sentinels fail it over, check that this machine reaches it, and REDIS_PASSWORD',
+      details: trouble,
+    };
+  }
+  const summary = `Redis answers at ${master}, ${group}`;
+  if (!trouble.length) return { status: 'ok', summary };
+  return {
+    status: 'warn',
+    summary,
+    fix: 'a failover needs a quorum of sentinels that agree: start the ones that are down, or take them out of REDIS_SENTINELS',
+    details: trouble,
+  };
 }
