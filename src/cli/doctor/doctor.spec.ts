@@ -32,7 +32,7 @@ describe('doctor checks', () => {
   });
 
   describe('redis', () => {
-    it('reads REDIS_SENTINELS as the processes do, and says when no sentinel answers', async () => {
+    it('reads REDIS_SENTINELS as the processes do, and says when no sentinel gives the master', async () => {
       expect(await redisCheck.run(context({}))).toMatchObject({ status: 'skip' });
       expect(await redisCheck.run(context({ REDIS_SENTINELS: 'a:b:c' }))).toMatchObject({
         status: 'fail',
@@ -41,7 +41,7 @@ describe('doctor checks', () => {
       const down = await redisCheck.run(context({ REDIS_SENTINELS: '127.0.0.1:1', REDIS_SENTINEL_NAME: 'cache' }));
       expect(down).toEqual({
         status: 'fail',
-        summary: 'Redis does not answer at the master "cache" of sentinels 127.0.0.1:1: no sentinel answers',
+        summary: `Redis does not answer at the master "cache" of sentinels 127.0.0.1:1: no sentinel gave the master's address`,
         fix: expect.stringMatching(/REDIS_SENTINEL_NAME/),
         details: ['sentinel 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1'],
       });

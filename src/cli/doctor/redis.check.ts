@@ -5,7 +5,8 @@ import { hostPort, sentinelTrouble, surveySentinels } from './sentinel.probe';
 import { readWmemDefault, unixSocketBufferAdvice } from './socket-buffers';
 
 const SENTINELS_FIX =
-  "check REDIS_SENTINELS (host:port of each Sentinel) and REDIS_SENTINEL_NAME (the master's name), and that they are reachable from here";
+  "check REDIS_SENTINELS (host:port of each Sentinel), REDIS_SENTINEL_NAME (the master's name) and " +
+  'REDIS_SENTINEL_PASSWORD (when the sentinels require one), and that they are reachable from here';
 
 /** Queue mode's Redis answers a PING: `REDIS_URL`, or Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`). */
 export const redisCheck: DoctorCheck = {
@@ -66,7 +67,7 @@ async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel'
     return {
       status: 'fail',
       summary: `Redis does not answer at ${group}: ${
-        reached ? `no sentinel monitors a master named "${topology.name}"` : 'no sentinel answers'
+        reached ? `no sentinel monitors a master named "${topology.name}"` : "no sentinel gave the master's address"
       }`,
       fix: SENTINELS_FIX,
       details: trouble,
@@ -88,7 +89,7 @@ async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel'
   return {
     status: 'warn',
     summary,
-    fix: 'a failover needs a quorum of sentinels that agree: start the ones that are down, or take them out of REDIS_SENTINELS',
+    fix: 'a failover needs a quorum of sentinels that agree: mend or start the ones listed, or take them out of REDIS_SENTINELS',
     details: trouble,
   };
 }
