@@ -15,6 +15,8 @@ export interface Address {
 export class FakeSentinel {
   /** The master it names; null: it monitors no master of the name asked for. */
   master: Address | null;
+  /** What it answers to ROLE, standing in for the master itself (it answers PING too). */
+  role: 'master' | 'slave' = 'master';
   private holding = false;
   private readonly held: Socket[] = [];
   private readonly subscribers = new Set<Socket>();
@@ -100,6 +102,12 @@ export class FakeSentinel {
     } else if (command === 'subscribe') {
       this.subscribers.add(socket);
       socket.write(`*3\r\n${bulk('subscribe')}${bulk(args[1])}:1\r\n`);
+    } else if (command === 'role') {
+      socket.write(
+        this.role === 'master'
+          ? `*3\r\n${bulk('master')}:0\r\n*0\r\n`
+          : array(['slave', '127.0.0.1', '1', 'connected']),
+      );
     } else if (command === 'ping') {
       socket.write('+PONG\r\n');
     } else {

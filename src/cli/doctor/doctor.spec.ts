@@ -95,7 +95,7 @@ describe('doctor checks', () => {
         ]);
       });
 
-      it('fails when the sentinels know no such master, or the master they name does not answer', async () => {
+      it('fails when the sentinels know no such master, or the master they name does not answer or is a replica', async () => {
         const lost = await sentinel(null);
         expect(await run(lost)).toMatchObject({
           status: 'fail',
@@ -110,6 +110,13 @@ describe('doctor checks', () => {
             /^Redis does not answer at 127\.0\.0\.1:1, the master "mymaster" of sentinels .*: connect ECONNREFUSED/,
           ),
           details: [],
+        });
+        const replica = await sentinel(null);
+        replica.role = 'slave';
+        const confused = await sentinel(at(replica));
+        expect(await run(confused)).toMatchObject({
+          status: 'fail',
+          summary: `Redis at 127.0.0.1:${replica.port}, which the sentinels name as the master "mymaster", answers as a replica`,
         });
       });
     });

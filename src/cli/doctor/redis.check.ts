@@ -55,7 +55,7 @@ export const redisCheck: DoctorCheck = {
 };
 
 /**
- * Under Sentinel: what each sentinel says, then a PING to the master they name. A master that answers while some
+ * Under Sentinel: what each sentinel says, then the role of the master they name. A master that answers while some
  * sentinels are down or disagree is a warning: the service works, but a failover may not.
  */
 async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel' }>): Promise<CheckResult> {
@@ -74,13 +74,26 @@ async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel'
     };
   }
   const master = hostPort(survey.master);
+  let role: unknown;
   try {
-    await redisOnce({ ...survey.master, password: topology.password }, 'PING');
+    // ROLE rather than PING: it answers as PING does, and says whether the node named is a master. The processes'
+    // connections check the same (a node that is a replica would refuse their writes).
+    role = ((await redisOnce({ ...survey.master, password: topology.password }, 'ROLE')) as unknown[])[0];
   } catch (error) {
     return {
       status: 'fail',
       summary: `Redis does not answer at ${master}, ${group}: ${(error as Error).message}`,
       fix: 'start that Redis or let the sentinels fail it over, check that this machine reaches it, and REDIS_PASSWORD',
+      details: trouble,
+    };
+  }
+  if (role !== 'master') {
+    return {
+      status: 'fail',
+      summary: `Redis at ${master}, which the sentinels name as the master "${topology.name}", answers as a ${
+        role === 'slave' ? 'replica' : String(role)
+      }`,
+      fix: 'a failover may be under way: run doctor again in a minute; if it stays, check the sentinels (SENTINEL MASTERS)',
       details: trouble,
     };
   }
