@@ -4,6 +4,7 @@ import { deleteKeysUnder, uniquePrefix } from './support/redis';
 import { SentinelTopology } from './support/redis-sentinel';
 import { UfopProcess } from './support/ufop-process';
 import { runCli } from './support/cli-process';
+import { until } from './support/eventually';
 import { reportDetails, reportLine } from './support/doctor-report';
 
 const HANDLER_TIMEOUT_MS = 3000;
@@ -140,6 +141,8 @@ describe('queue mode on a Sentinel-managed Redis', () => {
       const out = result.stdout.toString();
       return { line: reportLine(out, 'redis'), details: reportDetails(out, 'redis') };
     };
+    // The failover above is over for the service, but a sentinel may still be learning of it: doctor would warn.
+    await until(() => topology.sentinelsAgree(), 'the sentinels to agree on the master');
     const master = await topology.currentMasterPort();
     const [first] = topology.sentinelPorts;
     // The last one goes down below: afterAll asks the first for the master, to delete the test's keys there.

@@ -48,15 +48,21 @@ export class SentinelTopology {
     return topology;
   }
 
-  /** The port of the master the sentinels name now. */
-  async currentMasterPort(): Promise<number> {
-    const client = new Redis(this.sentinelPorts[0], '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: true });
+  /** The port of the master the sentinels name now (the first sentinel's answer, or another's). */
+  async currentMasterPort(sentinelPort = this.sentinelPorts[0]): Promise<number> {
+    const client = new Redis(sentinelPort, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: true });
     try {
       const [, port] = (await client.call('SENTINEL', 'get-master-addr-by-name', this.name)) as [string, string];
       return Number(port);
     } finally {
       client.disconnect();
     }
+  }
+
+  /** Whether every sentinel names the same master (after a failover they learn of it a moment apart). */
+  async sentinelsAgree(): Promise<boolean> {
+    const ports = await Promise.all(this.sentinelPorts.map((port) => this.currentMasterPort(port)));
+    return ports.every((port) => port === ports[0]);
   }
 
   /** SIGKILLs the redis-server (or sentinel) on `port`: its clients see the connection drop, as in a crash. */
