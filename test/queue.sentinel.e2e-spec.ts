@@ -134,6 +134,7 @@ describe('queue mode on a Sentinel-managed Redis', () => {
     expect(worker.exit).toBeUndefined();
     expect(after.slice(-10).every((outcome) => outcome.verdict === 'ok')).toBe(true);
   }, 120_000);
+
   it('doctor names the master the sentinels name now, then each sentinel that is down or knows no such master', async () => {
     // The built CLI, as an operator runs it; only its redis line matters here (--no-build: dist is built already).
     const doctor = async (env: Record<string, string>) => {

@@ -10,7 +10,7 @@ export interface Address {
  * A Sentinel that the test drives by hand, on a loopback port: it names whichever master the test sets, can hold
  * its answers to `get-master-addr-by-name` (so that a client is caught between asking and hearing), and publishes
  * `+switch-master` when told. It speaks the little RESP a client needs: the SENTINEL queries, SUBSCRIBE, and OK to
- * anything else (CLIENT SETINFO, SETNAME).
+ * anything else (CLIENT SETINFO, SETNAME); PING and ROLE too, so that one can also stand for a master (doctor's test).
  */
 export class FakeSentinel {
   /** The master it names; null: it monitors no master of the name asked for. */
