@@ -75,7 +75,7 @@ describe('Redis topology', () => {
       sentinelCommandTimeout: 1000,
     });
     expect(redisConnectionOptions(topology).failoverDetector).toBeUndefined(); // it can end a connection for good
-    expect(describeRedis(topology)).toBe('the master "cache" of sentinels s1:26379,s2:26380,::1:26381,s4:26379');
+    expect(describeRedis(topology)).toBe('the master "cache" of sentinels s1:26379,s2:26380,[::1]:26381,s4:26379');
     expect(describeRedis(topology)).not.toMatch(/secret/);
   });
 

@@ -26,6 +26,9 @@ export type RedisTopology =
       sentinelPassword?: string;
     };
 
+/** The Sentinel kind of `RedisTopology`. */
+export type SentinelRedisTopology = Extract<RedisTopology, { kind: 'sentinel' }>;
+
 type TopologyOptions = Pick<
   UfopOptions,
   'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisPassword' | 'redisSentinelPassword'
@@ -133,7 +136,7 @@ export function describeRedis(topology: RedisTopology): string {
   if (topology.kind === 'single') return redactRedisUrl(topology.url);
   if (topology.kind === 'socket')
     return `the Unix socket ${topology.path}${topology.db ? ` (database ${topology.db})` : ''}`;
-  const sentinels = topology.sentinels.map(({ host, port }) => `${host}:${port}`).join(',');
+  const sentinels = topology.sentinels.map(formatHostPort).join(',');
   return `the master "${topology.name}" of sentinels ${sentinels}`;
 }
 
@@ -163,6 +166,11 @@ export function parseHostPort(entry: string): { host: string; port: number } {
 }
 
 export const DEFAULT_SENTINEL_PORT = 26379;
+
+/** `host:port`, or `[v6]:port` for an IPv6 address: what `parseHostPort` reads back. */
+export function formatHostPort({ host, port }: { host: string; port: number }): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 /**
  * The connector class, loaded when a Sentinel topology asks for it: its module loads ioredis, which an inline

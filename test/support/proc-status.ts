@@ -8,9 +8,10 @@ export function procStatusNumber(pid: number, field: string): number {
 
 /**
  * A field of a process's /proc/<pid>/stat, numbered as in proc(5) from 1 (`10`: minor faults, `14`/`15`: user and
- * system time in ticks). The command name (field 2) may hold spaces: fields are counted after its `) `.
+ * system time in ticks). The command name (field 2) may hold spaces and parentheses: fields are counted after its last `) `.
  */
 export function procStatField(pid: number, field: number): number {
-  const afterName = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const afterName = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return Number(afterName[field - 3]);
 }

@@ -3,10 +3,10 @@ import { raceDeadline } from '../../execution/deadline';
 import { bullIoredis } from '../../queue/bull-ioredis';
 
 /** How long doctor waits for one Redis (or Sentinel) to connect and answer. */
-export const REDIS_TIMEOUT_MS = 3_000;
+const REDIS_TIMEOUT_MS = 3_000;
 
 /** Where to send one command: a URL, or ioredis options (host and port, a Unix socket's path, credentials). */
-export type RedisAddress = string | RedisOptions;
+type RedisAddress = string | RedisOptions;
 
 /**
  * Connects, sends one command, disconnects: its reply, or the error that says most about why there was none (the

@@ -1,7 +1,14 @@
-import { describeRedis, redisConnectionOptions, RedisTopology, redisTopology } from '../../queue/redis-topology';
+import {
+  describeRedis,
+  formatHostPort,
+  redisConnectionOptions,
+  RedisTopology,
+  redisTopology,
+  SentinelRedisTopology,
+} from '../../queue/redis-topology';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
 import { redisOnce } from './redis-once';
-import { hostPort, sentinelTrouble, surveySentinels } from './sentinel.probe';
+import { sentinelTrouble, surveySentinels } from './sentinel.probe';
 import { readWmemDefault, unixSocketBufferAdvice } from './socket-buffers';
 
 const SENTINELS_FIX =
@@ -58,7 +65,7 @@ export const redisCheck: DoctorCheck = {
  * Under Sentinel: what each sentinel says, then the role of the master they name. A master that answers while some
  * sentinels are down or disagree is a warning: the service works, but a failover may not.
  */
-async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel' }>): Promise<CheckResult> {
+async function sentinelCheck(topology: SentinelRedisTopology): Promise<CheckResult> {
   const survey = await surveySentinels(topology);
   const trouble = sentinelTrouble(survey, topology.name);
   const group = describeRedis(topology);
@@ -73,7 +80,7 @@ async function sentinelCheck(topology: Extract<RedisTopology, { kind: 'sentinel'
       details: trouble,
     };
   }
-  const master = hostPort(survey.master);
+  const master = formatHostPort(survey.master);
   let role: unknown;
   try {
     // ROLE rather than PING: it answers as PING does, and says whether the node named is a master. The processes'

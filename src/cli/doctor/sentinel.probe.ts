@@ -1,7 +1,6 @@
-import type { RedisTopology } from '../../queue/redis-topology';
+import { formatHostPort, SentinelRedisTopology } from '../../queue/redis-topology';
 import { redisOnce } from './redis-once';
 
-type SentinelTopology = Extract<RedisTopology, { kind: 'sentinel' }>;
 type Address = { host: string; port: number };
 
 /** What one sentinel said when asked for the master: its address, that it monitors no such master, or nothing. */
@@ -22,7 +21,7 @@ export interface SentinelSurvey {
  * others are down or disagree, and the connections it makes to sentinels keep the process alive for 2 s after a
  * failure, with no option to shorten it.
  */
-export async function surveySentinels(topology: SentinelTopology): Promise<SentinelSurvey> {
+export async function surveySentinels(topology: SentinelRedisTopology): Promise<SentinelSurvey> {
   const answers = await Promise.all(
     topology.sentinels.map(async (sentinel): Promise<SentinelAnswer> => {
       try {
@@ -44,9 +43,6 @@ export async function surveySentinels(topology: SentinelTopology): Promise<Senti
   return { answers, master: first && 'master' in first ? first.master : undefined };
 }
 
-export const hostPort = ({ host, port }: Address): string =>
-  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-
 /**
  * One line per sentinel that is down, does not know the master's name, or names another master than `master`:
  * what an operator should look at even when the service works (a failover needs a quorum of sentinels).
@@ -54,11 +50,11 @@ export const hostPort = ({ host, port }: Address): string =>
 export function sentinelTrouble(survey: SentinelSurvey, name: string): string[] {
   const lines: string[] = [];
   for (const answer of survey.answers) {
-    const where = `sentinel ${hostPort(answer.sentinel)}`;
+    const where = `sentinel ${formatHostPort(answer.sentinel)}`;
     if ('error' in answer) lines.push(`${where}: ${answer.error.message}`);
     else if ('unknown' in answer) lines.push(`${where}: monitors no master named "${name}"`);
-    else if (survey.master && hostPort(answer.master) !== hostPort(survey.master))
-      lines.push(`${where}: names ${hostPort(answer.master)} as the master`);
+    else if (survey.master && formatHostPort(answer.master) !== formatHostPort(survey.master))
+      lines.push(`${where}: names ${formatHostPort(answer.master)} as the master`);
   }
   return lines;
 }
