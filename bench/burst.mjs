@@ -7,12 +7,13 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { writeDocSection } from './doc-section.mjs';
 import { freePort } from './processes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -221,13 +222,4 @@ const table = [
   ...rows,
 ].join('\n');
 console.log(table);
-if (process.argv.includes('--write')) {
-  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  const doc = readFileSync(path, 'utf8');
-  const section = `<!-- burst:start -->\n${table}\n<!-- burst:end -->`;
-  const updated = /<!-- burst:start -->[^]*<!-- burst:end -->/.test(doc)
-    ? doc.replace(/<!-- burst:start -->[^]*<!-- burst:end -->/, section)
-    : `${doc.trimEnd()}\n\n## Burst memory\n\n${section}\n`;
-  writeFileSync(path, updated);
-  console.error('written to docs/BENCHMARKS.md');
-}
+if (process.argv.includes('--write')) writeDocSection('burst', table, { title: 'Burst memory' });

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { writeDocSection } from './doc-section.mjs';
 import { ROOT } from './processes.mjs';
 
 const RUNS = Number(process.env.PROCESS_RUNS ?? 7);
@@ -124,16 +125,11 @@ const table = [
 const text = `${table}\n\n${RUNS} runs each, interleaved, after one warm-up; node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
 console.log(text);
 
-if (process.argv.includes('--write')) {
-  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
-  const doc = readFileSync(path, 'utf8');
-  const section = `<!-- process:start -->\n${text}\n<!-- process:end -->`;
-  const marked = /<!-- process:start -->[^]*<!-- process:end -->/;
-  const updated = marked.test(doc)
-    ? doc.replace(marked, section)
-    : `${doc.trimEnd()}\n\n## \`process\` start-up\n\nProduced by \`node bench/process.mjs --write\` on a fresh build: \`qiniu-ufop process\` ` +
-      'runs the sample from its build output (see the README), against an empty Nest application context, each a new node ' +
-      `process. CPU is the child's own user + system time.\n\n${section}\n`;
-  writeFileSync(path, updated);
-  console.error('written to docs/BENCHMARKS.md');
-}
+if (process.argv.includes('--write'))
+  writeDocSection('process', text, {
+    title: '`process` start-up',
+    intro:
+      'Produced by `node bench/process.mjs --write` on a fresh build: `qiniu-ufop process` runs the sample from its ' +
+      'build output (see the README), against an empty Nest application context, each a new node process. CPU is the ' +
+      "child's own user + system time.",
+  });

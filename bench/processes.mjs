@@ -77,3 +77,16 @@ export async function freePort() {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** `count` copies of `args` are up: the ready line is printed once by each of them. */
+export const printedBy = (count, line) => new RegExp(Array.from({ length: count }, () => line).join('[\\s\\S]*'));
+
+/** A process of ours and the processes it forked (runserver's and runworker's children), for their CPU time. */
+export function family(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return [pid, ...children.map(Number)];
+  } catch {
+    return [pid];
+  }
+}

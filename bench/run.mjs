@@ -6,16 +6,15 @@
 // cell, each round in a rotated order of servers, for BENCH_SECONDS (default 2) after a short warm-up; a cell shows
 // the median of its rounds, so load from elsewhere on the machine hits every server alike. Before the first round
 // every server runs BENCH_WARMUP s (default 10) of load at each body size, so that the rounds measure its steady cost.
-import Redis from 'ioredis';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { cpus, totalmem, availableParallelism, loadavg, release, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, availableParallelism, loadavg, release } from 'node:os';
+import { join } from 'node:path';
 import { measureFast } from './http-load.mjs';
-import { cpuMicros, freePort, killOnExit, ROOT, start, stop } from './processes.mjs';
-import { INLINE_RUNSERVER, PREDECESSOR, targetsSection } from './queue-targets.mjs';
+import { QUEUE, SERVERS as servers } from './layouts.mjs';
+import { cpuMicros, family, ROOT, stop } from './processes.mjs';
+import { deleteKeys, redis } from './redis-server.mjs';
+import { PREDECESSOR, targetsSection } from './queue-targets.mjs';
 import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 2);
@@ -30,152 +29,6 @@ const BODIES = [
   ['1 MiB', randomBytes(1024 * 1024)],
 ];
 const CONNECTIONS = [1, 16];
-// The framework runs as production does: the build output (`npm run bench` builds first).
-
-const FRAMEWORK = ['dist/sample/main.js'];
-const CLI = 'dist/src/cli/main.js';
-
-function answers(port, host = '127.0.0.1') {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host }, () => socket.write('PING\r\n'));
-    socket.setTimeout(1000, () => (socket.destroy(), resolve(false)));
-    socket.on('data', (data) => (socket.destroy(), resolve(data.toString().startsWith('+PONG'))));
-    socket.on('error', () => resolve(false));
-  });
-}
-
-/**
- * A redis-server of our own on a free port, so that its CPU per request can be read and nothing else runs on it;
- * REDIS_URL (default redis://127.0.0.1:6379) when redis-server is not installed.
- */
-async function redis() {
-  const port = await freePort();
-  // It also listens on a Unix socket, for the layouts that reach it that way.
-  const socket = join(mkdtempSync(join(tmpdir(), 'ufop-bench-')), 'redis.sock');
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--unixsocket', socket],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const missing = await new Promise((resolve) => {
-    child.once('error', () => resolve(true));
-    child.once('spawn', () => resolve(false));
-  });
-  if (missing) {
-    rmSync(dirname(socket), { recursive: true, force: true });
-    const url = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-    if (await answers(Number(url.port || 6379), url.hostname))
-      return { url: url.toString(), version: redisVersion(url), stop() {} };
-    console.error('No redis-server to start and no Redis at REDIS_URL (apt-get install -y redis-server).');
-    process.exit(1);
-  }
-  killOnExit(child);
-  for (let i = 0; i < 100 && !(await answers(port)); i++) await new Promise((r) => setTimeout(r, 50));
-  const own = new URL(`redis://127.0.0.1:${port}`);
-  return {
-    url: own.toString(),
-    socket,
-    version: redisVersion(own),
-    pid: child.pid,
-    stop: () => (child.kill('SIGKILL'), rmSync(dirname(socket), { recursive: true, force: true })),
-  };
-}
-
-/** Leaves the Redis as it was: the queue's id counter and markers go too. */
-async function deleteKeys(url, prefix) {
-  const client = new Redis(url);
-  const stream = client.scanStream({ match: `${prefix}:*`, count: 1000 });
-  for await (const keys of stream) if (keys.length) await client.del(...keys);
-  client.disconnect();
-}
-
-function redisVersion(url) {
-  const out = spawnSync('redis-cli', ['-u', url.toString(), 'INFO', 'server'], { encoding: 'utf8' }).stdout ?? '';
-  return /redis_version:(\S+)/.exec(out)?.[1] ?? 'unknown';
-}
-
-/** `count` copies of `args` are up: the ready line is printed once by each of them. */
-const printedBy = (count, line) => new RegExp(Array.from({ length: count }, () => line).join('[\\s\\S]*'));
-
-/** A process of ours and the processes it forked (runserver's and runworker's children), for their CPU time. */
-function family(pid) {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return [pid, ...children.map(Number)];
-  } catch {
-    return [pid];
-  }
-}
-
-const QUEUE = (store, key, over = 'tcp') => ({
-  REDIS_URL: over === 'unix' ? `unix://${store.socket}` : store.url,
-  UFOP_MODE: 'queue',
-  UFOP_QUEUE_PREFIX: `ufop-bench-${process.pid}-${key}`,
-});
-
-const servers = [
-  { name: 'node:http echo', start: async () => [await start(['bench/servers/raw-http.mjs'])] },
-  { name: 'plain Express echo', start: async () => [await start(['bench/servers/express.mjs'])] },
-  { name: 'qiniu-ufop inline', start: async () => [await start(FRAMEWORK, { UFOP_MODE: 'inline', REDIS_URL: '' })] },
-  {
-    // Inline mode run the way the runserver + runworker layout below is: two processes on this 2-core machine, so
-    // that layout can also be compared with inline mode paying the same cost of more processes than cores.
-    name: INLINE_RUNSERVER,
-    start: async () => [
-      await start(
-        [CLI, 'runserver', '--processes', '2'],
-        { UFOP_MODE: 'inline', REDIS_URL: '' },
-        printedBy(2, 'listening on port (\\d+)'),
-      ),
-    ],
-  },
-  {
-    name: 'qiniu-ufop queue, 1 process (web + worker)',
-    queue: 'all',
-    start: async (store) => [await start(FRAMEWORK, { ...QUEUE(store, 'all'), UFOP_ROLE: 'all' })],
-  },
-  {
-    name: 'qiniu-ufop queue, 1 web + 1 worker process',
-    queue: 'split1',
-    start: async (store) => {
-      const env = QUEUE(store, 'split1');
-      const worker = await start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker running/);
-      return [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), worker];
-    },
-  },
-  {
-    // Redis on the same machine, reached over its Unix socket instead of loopback TCP.
-    name: 'qiniu-ufop queue, 1 process (web + worker), Redis over a Unix socket',
-    queue: 'all-unix',
-    unix: true,
-    start: async (store) => [await start(FRAMEWORK, { ...QUEUE(store, 'all-unix', 'unix'), UFOP_ROLE: 'all' })],
-  },
-  {
-    name: 'qiniu-ufop queue, 1 web + 1 worker process, Redis over a Unix socket',
-    queue: 'split1-unix',
-    unix: true,
-    start: async (store) => {
-      const env = QUEUE(store, 'split1-unix', 'unix');
-      const worker = await start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker running/);
-      return [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), worker];
-    },
-  },
-  {
-    // What a 2-core instance runs: `qiniu-ufop runserver` and `runworker`, one process per core each.
-    name: 'qiniu-ufop queue, 2 web + 2 worker processes (runserver + runworker)',
-    queue: 'split2',
-    start: async (store) => {
-      const env = QUEUE(store, 'split2');
-      const workers = await start([CLI, 'runworker', '--processes', '2'], env, printedBy(2, 'worker running'));
-      return [
-        await start([CLI, 'runserver', '--processes', '2'], env, printedBy(2, 'listening on port (\\d+)')),
-        workers,
-      ];
-    },
-  },
-];
 
 async function main() {
   const store = await redis();
@@ -299,7 +152,12 @@ function describeMachine(redisVersion, [before, after]) {
 }
 
 /** The sections other scripts or people maintain, kept as they are when this file is rewritten. */
-const KEPT_SECTIONS = ['Burst memory', '`process` start-up', 'Install size of a new project'];
+const KEPT_SECTIONS = [
+  'Byte crossings in queue mode',
+  'Burst memory',
+  '`process` start-up',
+  'Install size of a new project',
+];
 
 function keptSections(path) {
   let text;
