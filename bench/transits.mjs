@@ -59,10 +59,11 @@ async function measureTiers(server, body, store, seconds = SECONDS) {
 }
 
 async function layouts(store) {
-  const servers = LAYOUTS.map(([name, web, worker]) => ({
-    ...SERVERS.find((server) => server.name === name),
-    crossings: { web, worker },
-  }));
+  const servers = LAYOUTS.map(([name, web, worker]) => {
+    const server = SERVERS.find((candidate) => candidate.name === name);
+    if (!server) throw new Error(`no server named "${name}" in bench/layouts.mjs`);
+    return { ...server, crossings: { web, worker } };
+  });
   for (const server of servers) server.processes = await server.start(store);
   for (const server of servers)
     for (const [size, body] of BODIES) {
