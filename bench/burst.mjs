@@ -10,13 +10,11 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { writeDocSection } from './doc-section.mjs';
-import { freePort } from './processes.mjs';
+import { freePort, ROOT } from './processes.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 1024 * 1024;
 const children = new Set();
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));

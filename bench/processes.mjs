@@ -63,7 +63,9 @@ export async function stop(child) {
 export function cpuMicros(pids) {
   let ticks = 0;
   for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // Fields are counted after the command name's last ') ' (the name may hold spaces and parentheses).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
     ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks * 10_000; // USER_HZ is 100 on Linux

@@ -15,7 +15,10 @@ const SENTINELS_FIX =
   "check REDIS_SENTINELS (host:port of each Sentinel), REDIS_SENTINEL_NAME (the master's name) and " +
   'REDIS_SENTINEL_PASSWORD (when the sentinels require one), and that they are reachable from here';
 
-/** Queue mode's Redis answers a PING: `REDIS_URL`, or Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`). */
+/**
+ * Queue mode's Redis answers: a PING at `REDIS_URL`; under Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`), every
+ * sentinel is asked for the master and the master they name for its ROLE.
+ */
 export const redisCheck: DoctorCheck = {
   name: 'redis',
   deploy: false,
