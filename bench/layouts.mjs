@@ -38,8 +38,9 @@ export const SERVERS = [
   {
     name: 'qiniu-ufop queue, 1 web + 1 worker process',
     queue: 'split1',
-    start: async (store) => {
-      const env = QUEUE(store, 'split1');
+    // `variant` (bench:transits): the same layout on a queue of its own, with more variables.
+    start: async (store, variant = {}) => {
+      const env = { ...QUEUE(store, variant.queue ?? 'split1'), ...variant.env };
       const worker = await start(FRAMEWORK, { ...env, UFOP_ROLE: 'worker' }, /worker running/);
       return [await start(FRAMEWORK, { ...env, UFOP_ROLE: 'web' }), worker];
     },
@@ -65,8 +66,8 @@ export const SERVERS = [
     // What a 2-core instance runs: `qiniu-ufop runserver` and `runworker`, one process per core each.
     name: 'qiniu-ufop queue, 2 web + 2 worker processes (runserver + runworker)',
     queue: 'split2',
-    start: async (store) => {
-      const env = QUEUE(store, 'split2');
+    start: async (store, variant = {}) => {
+      const env = { ...QUEUE(store, variant.queue ?? 'split2'), ...variant.env };
       const workers = await start([CLI, 'runworker', '--processes', '2'], env, printedBy(2, 'worker running'));
       return [
         await start([CLI, 'runserver', '--processes', '2'], env, printedBy(2, 'listening on port (\\d+)')),

@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // `npm run bench:transits`: what bounds queue mode's CPU per request at 1 MiB, measured in one run. A queued request
-// moves its body across a socket six times where inline mode moves it twice: the web process reads the input from
-// the client, stores it in Redis, reads the output back and writes it to the client; the worker reads the input and
-// stores the output. This measures, side by side in interleaved rounds (1 KiB and 1 MiB echoes, 16 connections):
-// inline mode, one web and one worker process, and runserver + runworker (two of each), with the CPU of the web and
-// worker tiers apart. The growth from 1 KiB to 1 MiB, divided by the crossings, is what one crossing of 1 MiB costs
-// in each tier; with each layout's 1 KiB cost it gives the ratio to inline that six crossings allow. Then, alone in
-// this process, what moving 1 MiB costs on each path there is: through Redis over TCP and over its Unix socket
-// (a SET and a GET on the framework's blob connections), and through a file in /dev/shm, the path a web process and
-// a worker on one machine could share. BENCH_ROUNDS (default 4), BENCH_SECONDS (default 3), BENCH_WARMUP (default
-// 10); `--write` puts the tables in docs/BENCHMARKS.md.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+// moves its body six times where inline mode moves it twice: the web process reads the input from the client, stores
+// it in Redis, reads the output back and writes it to the client; the worker reads the input and stores the output.
+// Between a web process and a worker of one machine the output goes through a file of the handoff folder instead of
+// Redis (the default); with UFOP_HANDOFF_DIR=off all six moves cross a socket. This measures, side by side in
+// interleaved rounds (1 KiB and 1 MiB echoes, 16 connections): inline mode, one web and one worker process, and
+// runserver + runworker (two of each), each of the two with the handoff folder and without, with the CPU of the web
+// and worker tiers apart. The growth from 1 KiB to 1 MiB, divided by the moves, is what one move of 1 MiB costs in
+// each tier; with each layout's 1 KiB cost, inline mode's price per move gives the ratio to inline that six socket
+// crossings allow. Then, alone in this process, what moving 1 MiB costs on each path there is: through Redis over
+// TCP and over its Unix socket (a SET and a GET on the framework's blob connections), through the handoff folder,
+// and through new files. BENCH_ROUNDS (default 4), BENCH_SECONDS (default 3), BENCH_WARMUP (default 10); `--write`
+// puts the tables in docs/BENCHMARKS.md.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus, loadavg, release } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureFast } from './http-load.mjs';
 import { writeDocSection } from './doc-section.mjs';
@@ -28,11 +30,17 @@ const BODIES = [
   ['1 KiB', randomBytes(1024)],
   ['1 MiB', randomBytes(1024 * 1024)],
 ];
-// [name in layouts.mjs, crossings of the body in the web tier, in the worker tier]
+// [name in layouts.mjs, moves of the body in the web tier, in the worker tier, variant]. By default a worker hands
+// its output to a web process of the same machine through the handoff folder: one of the web tier's four moves and
+// one of the worker's two are then a file's, not a socket's; the variants with UFOP_HANDOFF_DIR=off move all six
+// through Redis.
+const OFF = (queue) => ({ label: ', UFOP_HANDOFF_DIR=off', queue, env: { UFOP_HANDOFF_DIR: 'off' } });
 const LAYOUTS = [
   ['qiniu-ufop inline', 2, 0],
   ['qiniu-ufop queue, 1 web + 1 worker process', 4, 2],
+  ['qiniu-ufop queue, 1 web + 1 worker process', 4, 2, OFF('split1-off')],
   ['qiniu-ufop queue, 2 web + 2 worker processes (runserver + runworker)', 4, 2],
+  ['qiniu-ufop queue, 2 web + 2 worker processes (runserver + runworker)', 4, 2, OFF('split2-off')],
 ];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const us = (value) => value.toFixed(0);
@@ -59,12 +67,13 @@ async function measureTiers(server, body, store, seconds = SECONDS) {
 }
 
 async function layouts(store) {
-  const servers = LAYOUTS.map(([name, web, worker]) => {
+  const servers = LAYOUTS.map(([name, web, worker, variant]) => {
     const server = SERVERS.find((candidate) => candidate.name === name);
     if (!server) throw new Error(`no server named "${name}" in bench/layouts.mjs`);
-    return { ...server, crossings: { web, worker } };
+    const label = `${name}${variant?.label ?? ''}`;
+    return { ...server, name: label, queue: variant?.queue ?? server.queue, variant, crossings: { web, worker } };
   });
-  for (const server of servers) server.processes = await server.start(store);
+  for (const server of servers) server.processes = await server.start(store, server.variant);
   for (const server of servers)
     for (const [size, body] of BODIES) {
       const cell = await measureTiers(server, body, store, WARMUP);
@@ -107,7 +116,7 @@ function layoutTable(rows) {
   // 1 KiB: the ratio that moving the bytes through Redis leaves, before anything else the layout does at 1 MiB.
   const inlineCrossings = inline.large.cpu - inline.small.cpu;
   const lines = [
-    "| server | CPU µs/req, 1 KiB (web / worker) | CPU µs/req, 1 MiB (web / worker) | × inline at 1 MiB | µs per crossing of 1 MiB (web / worker) | 3 × inline's crossings + own 1 KiB cost, × inline | Redis µs/req, 1 MiB | errors |",
+    "| server | CPU µs/req, 1 KiB (web / worker) | CPU µs/req, 1 MiB (web / worker) | × inline at 1 MiB | µs per move of 1 MiB (web / worker) | 3 × inline's moves + own 1 KiB cost, × inline | Redis µs/req, 1 MiB | errors |",
     '|---|---|---|---:|---|---:|---:|---:|',
   ];
   for (const row of rows) {
@@ -166,24 +175,43 @@ async function paths(store) {
     client.disconnect();
     return result;
   };
-  const throughFile = (reuse) => {
-    const dir = existsSync('/dev/shm') ? '/dev/shm' : ROOT;
-    const files = values.map((_, slot) => join(dir, `ufop-bench-${process.pid}-${slot}`));
-    const into = Buffer.allocUnsafe(1024 * 1024);
-    files.forEach((file) => closeSync(openSync(file, 'w')));
+  // The handoff folder as a worker and a web process use it: the output written into a file taken from the free
+  // ones, read back through a 64 KiB buffer into one of the reader's, the file freed for the next output.
+  const throughHandoff = () => {
+    const { HostHandoff } = require(join(ROOT, 'dist/src/queue/host-handoff.js'));
+    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ufop-bench-'));
+    const handoff = new HostHandoff(dir, 60_000);
+    const into = values.map(() => Buffer.allocUnsafe(1024 * 1024));
     const result = cpu(async (count) => {
       for (let i = 0; i < count; i++) {
         const slot = i % values.length;
-        // A file used again keeps its pages; one emptied after each use has the kernel find and clear them again.
-        // (Not 'a+': under O_APPEND, Linux writes at the end whatever the position given.)
-        const fd = openSync(files[slot], 'r+');
-        writeSync(fd, values[slot], 0, values[slot].length, 0);
-        readSync(fd, into, 0, into.length, 0);
-        if (!reuse) ftruncateSync(fd, 0);
-        closeSync(fd);
+        const id = randomUUID();
+        handoff.write(id, values[slot]);
+        handoff.take(id, values[slot].length, () => into[slot]);
       }
     });
-    return result.finally(() => files.forEach((file) => existsSync(file) && unlinkSync(file)));
+    return result.finally(() => (handoff.close(), rmSync(dir, { recursive: true, force: true })));
+  };
+  // What reusing files saves: a file emptied after each use has the kernel find and clear its pages again.
+  const throughFreshFiles = () => {
+    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ufop-bench-'));
+    const bounce = Buffer.allocUnsafe(64 * 1024);
+    const into = Buffer.allocUnsafe(1024 * 1024);
+    const result = cpu(async (count) => {
+      for (let i = 0; i < count; i++) {
+        const value = values[i % values.length];
+        const file = join(dir, String(i));
+        const fd = openSync(file, 'wx');
+        writeSync(fd, value, 0, value.length, 0);
+        for (let at = 0; at < value.length; at += bounce.length) {
+          readSync(fd, bounce, 0, bounce.length, at);
+          bounce.copy(into, at);
+        }
+        closeSync(fd);
+        unlinkSync(file);
+      }
+    });
+    return result.finally(() => rmSync(dir, { recursive: true, force: true }));
   };
   const url = new URL(store.url);
   return [
@@ -192,8 +220,8 @@ async function paths(store) {
       await throughRedis({ host: url.hostname, port: Number(url.port) }),
     ],
     ['Redis over its Unix socket: the same', await throughRedis({ path: store.socket })],
-    ['a file in /dev/shm used again: write, read back (synchronous calls)', await throughFile(true)],
-    ['a file in /dev/shm emptied after each use: the same', await throughFile(false)],
+    ['the handoff folder in /dev/shm: write, read back (HostHandoff, files reused)', await throughHandoff()],
+    ['a new file in /dev/shm for each move, deleted after it: the same calls', await throughFreshFiles()],
   ];
 }
 

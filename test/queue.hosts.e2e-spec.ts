@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EchoLoad, EchoOutcome, tally } from './support/echo-load';
 import { NetnsHosts } from './support/netns-hosts';
@@ -30,9 +31,16 @@ describeWithHosts(
     let web: UfopProcess;
     let env: Record<string, string>;
     let requests = 0;
+    // Namespaces share the file system: each host gets a handoff folder of its own, as a machine has, so that the
+    // bytes between the web and the worker host go through Redis and nothing else.
+    let folders = '';
+    const handoffDir = (host: string) => join(folders, host);
 
     const startWorker = async () => {
-      const worker = await UfopProcess.start({ ...env, UFOP_ROLE: 'worker' }, hosts.exec('worker'));
+      const worker = await UfopProcess.start(
+        { ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: handoffDir('worker') },
+        hosts.exec('worker'),
+      );
       processes.push(worker);
       return worker;
     };
@@ -49,6 +57,7 @@ describeWithHosts(
 
     beforeAll(async () => {
       try {
+        folders = mkdtempSync('/dev/shm/ufop-hosts-');
         hosts.create(['redis', 'web', 'worker', 'client']);
         const redisHost = hosts.host('redis');
         redis = spawn(
@@ -87,7 +96,7 @@ describeWithHosts(
           UFOP_CONCURRENCY: '2',
         };
         const started = await Promise.all([
-          UfopProcess.start({ ...env, UFOP_ROLE: 'web' }, hosts.exec('web')),
+          UfopProcess.start({ ...env, UFOP_ROLE: 'web', UFOP_HANDOFF_DIR: handoffDir('web') }, hosts.exec('web')),
           startWorker(),
           (async () => {
             const started = UfopProcess.spawn({}, hosts.exec('client'), CLIENT_ENTRY);
@@ -107,6 +116,7 @@ describeWithHosts(
       await Promise.all(processes.map((process) => process.kill()));
       redis?.kill('SIGKILL');
       hosts.destroy();
+      if (folders) rmSync(folders, { recursive: true, force: true });
     };
     afterAll(teardown);
 

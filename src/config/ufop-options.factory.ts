@@ -17,7 +17,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_HEAP_GROWING_PERCENT,
 } from '../ufop.constants';
-import { statfsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { UfopStartupError } from '../errors/ufop-startup.error';
 import { isUnixSocketUrl, parseUnixSocketUrl } from '../queue/redis-topology';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import {
   DEFAULT_QUEUE_LOCK_MS,
   DEFAULT_QUEUE_NAME,
   DEFAULT_QUEUE_PREFIX,
+  defaultHandoffDir,
   DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
   defaultStalledCheckMs,
 } from '../queue/ufop-queue.constants';
@@ -140,6 +141,7 @@ export function resolveUfopOptions(
       ),
     spillBytes: explicit.spillBytes ?? intVar(env, 'UFOP_SPILL_BYTES', 0) ?? DEFAULT_SPILL_BYTES,
     tmpDir,
+    handoffDir: handoffDirOption(explicit.handoffDir ?? nonEmpty(env('UFOP_HANDOFF_DIR'))),
     maxDiskBytes:
       explicit.maxDiskBytes ??
       intVar(env, 'UFOP_MAX_DISK_BYTES') ??
@@ -233,6 +235,12 @@ function logLevelVar(env: Env): UfopLogLevel | undefined {
  * On for local development only: npm names the running script in `npm_lifecycle_event` (inherited by the process
  * `nest start --watch` starts), and a production environment never gets the page unless it asks for it.
  */
+/** `off` turns the handoff folder off; unset: the default in /dev/shm, where there is one. */
+function handoffDirOption(raw: string | undefined): string | undefined {
+  if (raw?.toLowerCase() === 'off') return undefined;
+  return raw ?? (existsSync('/dev/shm') ? defaultHandoffDir() : undefined);
+}
+
 function defaultPlayground(env: Env): boolean {
   return env('npm_lifecycle_event') === 'start:dev' && nonEmpty(env('NODE_ENV'))?.toLowerCase() !== 'production';
 }

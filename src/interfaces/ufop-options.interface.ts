@@ -91,6 +91,12 @@ export interface UfopOptions {
   spillBytes: number;
   /** `UFOP_TMP_DIR`: where spilled inputs and handlers' temp files go. Default: the OS temp folder. */
   tmpDir: string;
+  /**
+   * `UFOP_HANDOFF_DIR`: queue mode; the folder through which a worker hands an output (32 KiB to 2 MiB, held in
+   * memory) to a web process that uses the same folder, instead of Redis. Default `/dev/shm/qiniu-ufop-<uid>` where
+   * /dev/shm exists; `off` (or no such folder): every output goes through Redis.
+   */
+  handoffDir?: string;
   /** `UFOP_MAX_DISK_BYTES`: temp-file bytes one process may hold at once. Default: half the free space at boot, divided among processes. */
   maxDiskBytes: number;
   /** `UFOP_HEADERS_TIMEOUT_MS`: time a client has to send its request headers. Default 20000. */

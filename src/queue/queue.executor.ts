@@ -16,6 +16,7 @@ import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
+import { HostHandoff, hostHandoffFor } from './host-handoff';
 import { noWorkersMessage, noWorkerTookMessage, workersBackMessage } from './ufop-queue.messages';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
@@ -26,7 +27,7 @@ export const REDIS_LOST_MESSAGE =
 const CLIENT_GONE_MESSAGE = 'the client went away';
 
 /** How a job's outcome reaches its request: a small output's bytes in base64 (a reply), or as they are (in memory). */
-type Settled = UfopJobResult & { body?: string; bytes?: Buffer };
+type Settled = UfopJobResult & { body?: string; bytes?: Buffer; inFile?: true };
 
 interface Pending {
   resolve(result: Settled): void;
@@ -52,6 +53,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly depth: QueueDepth;
   /** With UFOP_ROLE=all, the jobs this process's own worker runs hand their bytes over in memory. */
   private readonly handoff?: LocalHandoff;
+  /** The folder through which workers of this machine hand outputs over (`HostHandoff`), unless it is off. */
+  private readonly host?: HostHandoff;
   private readonly onReply = (channel: string, message: string) => {
     if (channel === this.replyChannel) this.settle(message);
   };
@@ -69,6 +72,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         : this.logger.warn(noWorkersMessage(options.queueName, options.handlerTimeoutMs)),
     );
     if (options.role === 'all') this.handoff = LocalHandoff.of(queue);
+    this.host = hostHandoffFor(options, (message) => this.logger.warn(message));
   }
 
   private get client(): Redis {
@@ -141,6 +145,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       },
       deadline: Date.now() + timeoutMs,
       replyTo: this.replyChannel,
+      handoff: this.host?.scope,
       reqid: ufopContext()?.reqid, // the worker logs under the same id
     };
 
@@ -295,11 +300,15 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     }
   }
 
-  /** The output: from the reply when it came in it, else read from its blob, deleting both blobs in one round trip. */
+  /**
+   * The output: from the reply when it came in it, from the handoff folder when the worker left it there, else read
+   * from its blob, deleting both blobs in one round trip.
+   */
   private async takeOutput(jobId: string, result: Settled, hadInput: boolean): Promise<Buffer> {
     const input = this.keys.input(jobId);
-    if (result.body !== undefined || result.size === 0) {
+    if (result.body !== undefined || result.size === 0 || result.inFile) {
       if (hadInput) this.client.del(input).catch(() => undefined);
+      if (result.inFile) return this.takeHandedOver(jobId, result.size);
       return result.body ? Buffer.from(result.body, 'base64') : Buffer.alloc(0);
     }
     const bytes = await this.blobStore().take(this.keys.output(jobId), hadInput ? [input] : [], webBuffers.acquire);
@@ -307,8 +316,21 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     return bytes;
   }
 
+  /** An output a worker of this machine wrote in the handoff folder (read into a pooled buffer). */
+  private takeHandedOver(jobId: string, size: number): Buffer {
+    try {
+      if (!this.host) throw new Error('this process has no handoff folder');
+      return this.host.take(jobId, size, webBuffers.acquire);
+    } catch (error) {
+      this.logger.warn(`job ${jobId}: output not read from the handoff folder: ${(error as Error).message}`);
+      throw new UfopUnavailableError('the result of this request could not be read from the handoff folder');
+    }
+  }
+
   /** Deletes what this request stored; output blobs are read and deleted in one step by `takeOutput`. */
   private cleanUp(jobId: string, hadInput: boolean): void {
+    // An output a worker wrote after the request ended (a timeout, the client gone) is not read: delete it now.
+    this.host?.discard(jobId);
     if (!isRedisReady(this.client)) return; // the TTL will do it
     // A large output may have been stored though the request ended first (a timeout, the client gone).
     const keys = [this.keys.output(jobId)];

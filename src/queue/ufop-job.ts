@@ -34,14 +34,19 @@ export interface UfopJobData {
   reqid?: string;
   /** The reply channel of the web process waiting for this job: the worker publishes the outcome there only. */
   replyTo?: string;
+  /**
+   * The token of the web process's handoff folder (`HostHandoff`): a worker with the same token hands the output over
+   * in a file there instead of Redis. Absent when the web process has none.
+   */
+  handoff?: string;
 }
 
 /**
- * What a worker publishes on a job's reply channel: its result (with a small output's bytes), or the status and
- * message of its failure.
+ * What a worker publishes on a job's reply channel: its result (with a small output's bytes, or `inFile` when the
+ * output waits in the handoff folder), or the status and message of its failure.
  */
 export type UfopJobReply =
-  | { id: string; result: UfopJobResult & { body?: string } }
+  | { id: string; result: UfopJobResult & { body?: string; inFile?: true } }
   | { id: string; failure: { status: number; error: string } };
 
 /** A job's return value, kept by Bull: the response minus its bytes, which go in the reply or the output blob. */

@@ -28,6 +28,13 @@ export const DEFAULT_REDIS_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /**
+ * Where workers hand outputs to web processes of the same machine (`UFOP_HANDOFF_DIR`): memory, one folder per user.
+ * Used only when /dev/shm exists (Linux); elsewhere outputs go through Redis.
+ */
+export const defaultHandoffDir = (uid = process.getuid?.()) =>
+  uid === undefined ? '/dev/shm/qiniu-ufop' : `/dev/shm/qiniu-ufop-${uid}`;
+
+/**
  * Extra lifetime of the input and output blobs past the handler timeout. They are deleted when the request
  * ends; the TTL only matters when a web process dies mid-request and nobody is left to delete them.
  */

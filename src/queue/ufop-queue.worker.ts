@@ -32,6 +32,7 @@ import {
 } from './ufop-job';
 import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
+import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { WorkerSlots } from './worker-slots';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
@@ -58,6 +59,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private advertised?: WorkerSlots;
   /** With UFOP_ROLE=all, jobs of this process's own web side take and give their bytes in memory. */
   private readonly handoff?: LocalHandoff;
+  /** The folder through which outputs go to web processes of this machine (`HostHandoff`), once processing. */
+  private host?: HostHandoff;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -92,6 +95,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const client = this.queue.client as unknown as Redis;
     this.advertised = new WorkerSlots(client, this.keys.workers(), concurrency, this.options.queueLockMs);
     this.advertised.start();
+    this.host = hostHandoffFor(this.options, (message) => this.logger.warn(message));
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
   }
 
@@ -124,8 +128,11 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       status = result.status;
       // A request of this process: its output goes to it as it is (dropped if it is no longer waiting).
       if (output && local) local.deliver(id, { result: { ...result, bytes: output } });
-      else if (output && output.length > INLINE_BYTES) this.storeThenReply(job, output, { id, result });
-      else this.reply(job, { id, result: output ? { ...result, body: output.toString('base64') } : result });
+      else if (output && output.length > INLINE_BYTES) {
+        if (!this.handOver(job, output, { id, result: { ...result, inFile: true } })) {
+          this.storeThenReply(job, output, { id, result });
+        }
+      } else this.reply(job, { id, result: output ? { ...result, body: output.toString('base64') } : result });
       return result;
     } catch (error) {
       const failure = error as UfopJobFailure;
@@ -150,6 +157,26 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     (this.queue!.client as unknown as Redis).publish(channel, JSON.stringify(reply)).catch((error: Error) => {
       this.logger.warn(`job ${reply.id}: reply not published: ${error.message}`);
     });
+  }
+
+  /**
+   * Hands an output to a web process of this machine through the handoff folder they share, then replies: false
+   * when it cannot (the job's web process uses another folder or none, the output is larger than the folder keeps,
+   * a write failed), and the output goes through Redis instead.
+   */
+  private handOver(job: Job<UfopJobData>, output: Buffer, reply: UfopJobReply): boolean {
+    const host = this.host;
+    if (!host || job.data?.handoff !== host.scope || !job.data.replyTo || output.length > HANDOFF_MAX_BYTES) {
+      return false;
+    }
+    try {
+      host.write(reply.id, output);
+    } catch (error) {
+      this.logger.warn(`job ${reply.id}: output not handed over in ${host.dir}: ${(error as Error).message}`);
+      return false;
+    }
+    this.reply(job, reply);
+    return true;
   }
 
   /**

@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HANDOFF_IDLE_MS, HostHandoff, hostHandoffFor } from './host-handoff';
+
+describe('HostHandoff', () => {
+  let root: string;
+  const opened: HostHandoff[] = [];
+  const open = (dir: string, ttlMs = 10_000) => {
+    const handoff = new HostHandoff(dir, ttlMs);
+    opened.push(handoff);
+    return handoff;
+  };
+  const files = (dir: string, sub: 'busy' | 'free') => readdirSync(join(dir, sub));
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'ufop-handoff-'));
+  });
+  afterEach(() => {
+    opened.splice(0).forEach((handoff) => handoff.close());
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('gives processes of one folder the same token, and another folder another', () => {
+    const dir = join(root, 'shared');
+    const web = open(dir);
+    const worker = open(dir);
+    const elsewhere = open(join(root, 'other'));
+    expect(web.scope).toMatch(/^[0-9a-f-]{36}$/);
+    expect(worker.scope).toBe(web.scope);
+    expect(elsewhere.scope).not.toBe(web.scope);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('hands bytes over exactly, then keeps the file for the next output, written over and cut to size', () => {
+    const dir = join(root, 'h');
+    const worker = open(dir);
+    const web = open(dir);
+    const first = randomBytes(300_000);
+    const id = randomUUID();
+    worker.write(id, first);
+    expect(files(dir, 'busy')).toEqual([`${id}.out`]);
+    expect(web.take(id, first.length).equals(first)).toBe(true);
+    expect(files(dir, 'busy')).toEqual([]);
+    const [kept] = files(dir, 'free');
+    const inode = statSync(join(dir, 'free', kept)).ino;
+
+    const second = randomBytes(100_000); // smaller: the reused file must not keep the first one's tail
+    const next = randomUUID();
+    worker.write(next, second);
+    expect(files(dir, 'free')).toEqual([]);
+    expect(statSync(join(dir, 'busy', `${next}.out`)).ino).toBe(inode);
+    expect(statSync(join(dir, 'busy', `${next}.out`)).size).toBe(second.length);
+    const pooled = Buffer.alloc(second.length);
+    expect(web.take(next, second.length, () => pooled)).toBe(pooled);
+    expect(pooled.equals(second)).toBe(true);
+  });
+
+  it('fails loudly on a missing or short file, and discards a file nobody will read', () => {
+    const dir = join(root, 'h');
+    const handoff = open(dir);
+    expect(() => handoff.take(randomUUID(), 10)).toThrow(/ENOENT/);
+    const id = randomUUID();
+    handoff.write(id, randomBytes(10));
+    expect(() => handoff.take(id, 20)).toThrow('the output file held 10 bytes of 20');
+    const orphan = randomUUID();
+    handoff.write(orphan, randomBytes(10));
+    handoff.discard(orphan);
+    handoff.discard(orphan); // twice: nothing to do
+    expect(files(dir, 'busy')).toEqual([`${id}.out`]);
+  });
+
+  it('names files after job ids only', () => {
+    const handoff = open(join(root, 'h'));
+    expect(() => handoff.write('../../etc/passwd', Buffer.from('x'))).toThrow('not a job id');
+    expect(() => handoff.take('../scope', 1)).toThrow('not a job id');
+  });
+
+  it('keeps as many files as were in flight at once, though several processes take and give them', () => {
+    const dir = join(root, 'h');
+    const workers = [open(dir), open(dir), open(dir)];
+    const web = open(dir);
+    for (let round = 0; round < 20; round++) {
+      // Four outputs in flight, written by the workers in turn, then all read.
+      const ids = Array.from({ length: 4 }, () => randomUUID());
+      ids.forEach((id, i) => workers[(round + i) % workers.length].write(id, randomBytes(1000 + round)));
+      ids.forEach((id) => web.take(id, 1000 + round));
+    }
+    expect(files(dir, 'busy')).toEqual([]);
+    expect(files(dir, 'free').length).toBe(4);
+  });
+
+  it('sweeps files older than a request may last, and free files left idle', () => {
+    const dir = join(root, 'h');
+    const ttlMs = 5_000;
+    const handoff = open(dir, ttlMs);
+    const [read, unread] = [randomUUID(), randomUUID()];
+    handoff.write(read, randomBytes(10));
+    handoff.write(unread, randomBytes(10));
+    handoff.take(read, 10);
+    const now = Date.now();
+    handoff.sweep(now);
+    expect(files(dir, 'busy')).toEqual([`${unread}.out`]);
+    expect(files(dir, 'free').length).toBe(1);
+    handoff.sweep(now + ttlMs + 1_000);
+    expect(files(dir, 'busy')).toEqual([]);
+    expect(files(dir, 'free').length).toBe(1);
+    handoff.sweep(now + HANDOFF_IDLE_MS + 1_000);
+    expect(files(dir, 'free')).toEqual([]);
+  });
+
+  it('refuses a folder others may write, or a path that is not a folder, and says so once', () => {
+    const loose = join(root, 'loose');
+    open(loose).close();
+    chmodSync(loose, 0o777);
+    expect(() => new HostHandoff(loose, 1000)).toThrow(`${loose} may be written by other users`);
+    const file = join(root, 'file');
+    writeFileSync(file, 'x');
+    expect(() => new HostHandoff(file, 1000)).toThrow();
+
+    const warnings: string[] = [];
+    const options = { handoffDir: loose, handlerTimeoutMs: 1000 };
+    expect(hostHandoffFor(options, (message) => warnings.push(message))).toBeUndefined();
+    expect(hostHandoffFor(options, (message) => warnings.push(message))).toBeUndefined();
+    expect(warnings).toEqual([
+      `outputs go through Redis: the handoff folder cannot be used (${loose} may be written by other users); set UFOP_HANDOFF_DIR`,
+    ]);
+    expect(hostHandoffFor({ handoffDir: undefined, handlerTimeoutMs: 1000 }, () => undefined)).toBeUndefined();
+  });
+});

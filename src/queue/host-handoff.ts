@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  ftruncateSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { UfopOptions } from '../interfaces/ufop-options.interface';
+import type { Allocate } from './resp-blob.connection';
+import { BLOB_TTL_MARGIN_MS } from './ufop-queue.constants';
+
+/**
+ * Outputs up to this size are handed over in a file; larger ones go through Redis as before. The file is written and
+ * read with synchronous calls (cheaper than the thread pool's round trip, measured), which hold the event loop for
+ * about 0.1 ms per MiB each; past a few MiB the gain over a socket is small next to that.
+ */
+export const HANDOFF_MAX_BYTES = 2 * 1024 * 1024;
+/** A released file unused this long is deleted: an idle machine gives the folder's memory back. */
+export const HANDOFF_IDLE_MS = 60_000;
+/** How often each process sweeps the folder (files of requests that ended without reading them, idle files). */
+const SWEEP_EVERY_MS = 30_000;
+
+const BOUNCE_BYTES = 64 * 1024;
+/** Reads pass through this buffer (synchronous calls: one process never needs two at once). */
+const bounce = Buffer.allocUnsafe(BOUNCE_BYTES);
+
+const UUID_PATTERN = /^[0-9a-f-]{36}$/;
+
+/**
+ * Outputs handed from a worker to a web process of the same machine through a file in a folder both see (default
+ * `/dev/shm/qiniu-ufop-<uid>`, which is memory), instead of a SET and a GET of Redis. Each crossing of a socket costs a
+ * process about what inline mode pays to read or write the same bytes from its client; a file whose pages exist
+ * already costs about half a trip through Redis over loopback TCP, and Redis does nothing.
+ *
+ * Which processes share the folder is learned from the folder itself, not assumed: the first process to use it
+ * writes a random token in it (`scope`), every other one reads it, and a web process names its token in each job.
+ * A worker whose token is the job's writes the output to `busy/<job id>.out` and says so in its reply; any other
+ * worker (another machine, another container, another folder) stores it in Redis as before. So nothing is lost to a
+ * worker that cannot reach the folder: it never tries.
+ *
+ * A file is written once and read once. Fresh files cost what a socket does (their pages are found and cleared on
+ * each use), so files are reused: the web process, once it has read an output, moves the file to `free/`, and the
+ * next output is written over one taken from there (a rename: two processes cannot take the same file). A file is
+ * only written while it is in `busy/` under its job's name, and only read there by the one web process that waits
+ * for that job, which moves it away afterwards: no process writes what another is reading. Every process sweeps the
+ * folder now and then: a busy file older than a handler may run (its request ended without reading it, its web
+ * process died) and a free file unused for a minute are deleted.
+ */
+export class HostHandoff {
+  private static readonly byDir = new Map<string, HostHandoff | Error>();
+
+  /**
+   * The handoff of this process for `dir` (one per folder, shared by the web and worker sides), or the reason it
+   * cannot be used: the folder cannot be made, is not this user's own, or is writable by others.
+   */
+  static of(dir: string, ttlMs: number): HostHandoff | Error {
+    let handoff = HostHandoff.byDir.get(dir);
+    if (!handoff) {
+      try {
+        handoff = new HostHandoff(dir, ttlMs);
+        handoff.startSweeping();
+      } catch (error) {
+        handoff = error instanceof Error ? error : new Error(String(error));
+      }
+      HostHandoff.byDir.set(dir, handoff);
+    }
+    return handoff;
+  }
+
+  /** The folder's token: equal in two processes exactly when they use the same folder. */
+  readonly scope: string;
+  private readonly busy: string;
+  private readonly free: string;
+  /** Names seen in `free/` at the last listing and not taken yet (by this process). */
+  private spare: string[] = [];
+  private sweeper?: NodeJS.Timeout;
+
+  /** Opens the folder, making it if need be (throws when it cannot be used). */
+  constructor(
+    readonly dir: string,
+    private readonly ttlMs: number,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Another user's folder (made first in /dev/shm, which anyone may write) could hand this process its bytes.
+    const owner = lstatSync(dir);
+    if (!owner.isDirectory()) throw new Error(`${dir} is not a folder`);
+    if (typeof process.getuid === 'function' && owner.uid !== process.getuid()) {
+      throw new Error(`${dir} belongs to another user (uid ${owner.uid})`);
+    }
+    if ((owner.mode & 0o022) !== 0) throw new Error(`${dir} may be written by other users`);
+    this.busy = join(dir, 'busy');
+    this.free = join(dir, 'free');
+    mkdirSync(this.busy, { recursive: true, mode: 0o700 });
+    mkdirSync(this.free, { recursive: true, mode: 0o700 });
+    this.scope = readScope(dir);
+  }
+
+  /** Writes a job's output for the web process waiting for it (throws when it cannot: the caller uses Redis). */
+  write(jobId: string, bytes: Buffer): void {
+    const target = this.busyPath(jobId);
+    const reused = this.takeSpare(target);
+    const fd = openSync(target, reused ? 'r+' : 'wx', 0o600);
+    try {
+      for (let offset = 0; offset < bytes.length;) {
+        offset += writeSync(fd, bytes, offset, bytes.length - offset, offset);
+      }
+      if (reused) ftruncateSync(fd, bytes.length);
+    } catch (error) {
+      closeSync(fd);
+      tryUnlink(target);
+      throw error;
+    }
+    closeSync(fd);
+  }
+
+  /**
+   * Reads a job's output of `size` bytes into a buffer from `allocate`, then releases its file (kept for another
+   * output or deleted). Throws when the file is missing or short.
+   */
+  take(jobId: string, size: number, allocate: Allocate = Buffer.allocUnsafe): Buffer {
+    const path = this.busyPath(jobId);
+    const fd = openSync(path, 'r');
+    let bytes: Buffer;
+    try {
+      bytes = allocate(size);
+      // Read in pieces through a small buffer, then copied: one read of 1 MiB straight into a large buffer cost
+      // ~4 times as much CPU here (measured: ~450 against ~115 µs per MiB, the kernel's copy being the slow part).
+      for (let offset = 0; offset < size;) {
+        const read = readSync(fd, bounce, 0, Math.min(BOUNCE_BYTES, size - offset), offset);
+        if (read === 0) throw new Error(`the output file held ${offset} bytes of ${size}`);
+        bounce.copy(bytes, offset, 0, read);
+        offset += read;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    this.release(path, jobId);
+    return bytes;
+  }
+
+  /** Deletes a job's output file if there is one (its request ended without reading it). */
+  discard(jobId: string): void {
+    tryUnlink(this.busyPath(jobId));
+  }
+
+  /** Deletes busy files older than a request may last and free files unused for `HANDOFF_IDLE_MS`. */
+  sweep(now = Date.now()): void {
+    // A rename sets a file's ctime, as a write does: it is when the file last changed hands or bytes.
+    const stale = (dir: string, ageMs: number) => {
+      for (const name of safeList(dir)) {
+        const path = join(dir, name);
+        try {
+          if (now - lstatSync(path).ctimeMs > ageMs) unlinkSync(path);
+        } catch {
+          // taken or deleted meanwhile
+        }
+      }
+    };
+    stale(this.busy, this.ttlMs);
+    stale(this.free, HANDOFF_IDLE_MS);
+    this.spare = [];
+  }
+
+  /** Stops the sweeping (tests; a process's own handoff sweeps until it exits). */
+  close(): void {
+    clearInterval(this.sweeper);
+    if (HostHandoff.byDir.get(this.dir) === this) HostHandoff.byDir.delete(this.dir);
+  }
+
+  private startSweeping(): void {
+    this.sweep(); // what dead processes left
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+  }
+
+  private busyPath(jobId: string): string {
+    // Job ids are the web process's UUIDs; anything else never names a path.
+    if (!UUID_PATTERN.test(jobId)) throw new Error(`not a job id: ${jobId}`);
+    return join(this.busy, `${jobId}.out`);
+  }
+
+  /** Moves a free file to `target`: true when there was one (its pages exist already), false to make a new one. */
+  private takeSpare(target: string): boolean {
+    if (this.takeListed(target)) return true;
+    // The names listed last time are used up, or were taken by other processes since: listed again before a new file
+    // is made, so that the files stay as many as the outputs in flight at once.
+    this.spare = safeList(this.free);
+    return this.takeListed(target);
+  }
+
+  private takeListed(target: string): boolean {
+    while (this.spare.length > 0) {
+      try {
+        renameSync(join(this.free, this.spare.pop()!), target);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // another process took it first
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Keeps a read file for the next output. The files kept are no more than the outputs ever in flight at once on the
+   * machine (each was one), which the workers' slots bound, each at most `HANDOFF_MAX_BYTES`; idle ones are swept.
+   */
+  private release(path: string, jobId: string): void {
+    try {
+      renameSync(path, join(this.free, jobId));
+    } catch {
+      // swept meanwhile: nothing to release
+    }
+  }
+}
+
+/** The folder's token, written by the first process to ask (atomically: a reader never sees it half-written). */
+function readScope(dir: string): string {
+  const file = join(dir, 'scope');
+  try {
+    const draft = join(dir, `scope.${randomUUID()}`);
+    writeFileSync(draft, randomUUID(), { mode: 0o600 });
+    try {
+      linkSync(draft, file); // fails if another process was first: its token stands
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(draft);
+    }
+  } catch (error) {
+    throw new Error(`cannot write in ${dir}: ${(error as Error).message}`);
+  }
+  const scope = readFileSync(file, 'utf8').trim();
+  if (!UUID_PATTERN.test(scope)) throw new Error(`${file} does not hold a token written by qiniu-ufop`);
+  return scope;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function tryUnlink(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+const warned = new Set<string>();
+
+/**
+ * The process's handoff folder (`UFOP_HANDOFF_DIR`), or undefined: turned off, or not usable, which `warn` is told
+ * once. Its files live as long as Redis's blobs would: a handler's timeout and a margin.
+ */
+export function hostHandoffFor(
+  options: Pick<UfopOptions, 'handoffDir' | 'handlerTimeoutMs'>,
+  warn: (message: string) => void,
+): HostHandoff | undefined {
+  const dir = options.handoffDir;
+  if (!dir) return undefined;
+  const handoff = HostHandoff.of(dir, options.handlerTimeoutMs + BLOB_TTL_MARGIN_MS);
+  if (handoff instanceof HostHandoff) return handoff;
+  if (!warned.has(dir)) {
+    warned.add(dir);
+    warn(`outputs go through Redis: the handoff folder cannot be used (${handoff.message}); set UFOP_HANDOFF_DIR`);
+  }
+  return undefined;
+}
