@@ -201,7 +201,7 @@ async function paths(store) {
       for (let i = 0; i < count; i++) {
         const value = values[i % values.length];
         const file = join(dir, String(i));
-        const fd = openSync(file, 'wx');
+        const fd = openSync(file, 'wx+');
         writeSync(fd, value, 0, value.length, 0);
         for (let at = 0; at < value.length; at += bounce.length) {
           readSync(fd, bounce, 0, bounce.length, at);

@@ -61,10 +61,11 @@ async function blobCommands(
 
 /**
  * With UFOP_ROLE=all, a job this process's own worker runs takes its input from the web side's memory and gives its
- * output straight to the waiting request (`LocalHandoff`): Redis sees the input stored (any process's worker could
- * have taken the job) and nothing else of the bytes. Between a web and a worker process that share a handoff folder
- * (`HostHandoff`, one machine), the output goes through a file there; between processes whose folders differ (two
- * machines), the bytes go through Redis both ways. Redis's own command counts tell them apart.
+ * output straight to the waiting request (`LocalHandoff`). Between a web and a worker process that share a handoff
+ * folder (`HostHandoff`, one machine), the input and the output go through files there; between processes whose
+ * folders differ (two machines), or with the folder off, the bytes go through Redis both ways; a worker of another
+ * folder that takes a job whose input is in a file asks the web process for it. Redis's own command counts tell
+ * them apart.
  */
 describe('queue mode hands bytes over in memory within one process, through a folder within one machine', () => {
   let redis: RedisServer;
@@ -96,18 +97,31 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     return answers.map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]));
   };
 
-  it('one process (web + worker): the input is stored once and never read back, the output never stored', async () => {
+  /**
+   * A web process hands inputs over in its folder only while its last read of the live workers (at most every
+   * 100 ms, when a request comes) is under a second old and names its folder for all of them: two small requests
+   * 150 ms apart make sure the next ones find such a read.
+   */
+  const freshView = async (baseUrl: string) => {
+    for (const pause of [150, 50]) {
+      expect((await callHandler(baseUrl, 'demo/echo', Buffer.from('x'))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
+
+  it('one process (web + worker): no byte goes through Redis', async () => {
     const all = await start({
       UFOP_ROLE: 'all',
       UFOP_QUEUE_PREFIX: uniquePrefix('handoff-all'),
       UFOP_HANDOFF_DIR: machine('all'),
     });
+    await freshView(all.baseUrl);
     let exact: boolean[] = [];
     const calls = await blobCommands(redis, async () => void (exact = await echoAll(all.baseUrl, 6)));
     expect(exact).toEqual(Array(6).fill(true));
-    // The inputs, stored for any worker; no input read back, no output stored or read; each input deleted once, by
-    // the web side when its request ends (the worker leaves an input it took from memory to it).
-    expect(calls).toEqual({ set: 6, get: 0, delInput: 6 });
+    // The inputs are in files of the folder, for any worker of this machine; this process's own worker takes them
+    // from memory, and gives its outputs in memory.
+    expect(calls).toEqual({ set: 0, get: 0, delInput: 0 });
     // A failure of a local job comes back with its status and message, as through Redis.
     const failed = await callHandler(all.baseUrl, 'demo/fixture/fail/422', randomBytes(64 * 1024));
     expect({ status: failed.status, body: failed.json() }).toEqual({
@@ -115,26 +129,27 @@ describe('queue mode hands bytes over in memory within one process, through a fo
       body: { error: 'failed on purpose with 422' },
     });
     expect(await redis.keysLeft('*:blob:*')).toEqual([]);
+    expect(filesIn(machine('all'), 'busy')).toEqual([]);
   }, 60_000);
 
-  it('a web and a worker process of one machine: the output goes through a file of the folder they share', async () => {
+  it('a web and a worker process of one machine: inputs and outputs go through files of the folder they share', async () => {
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-host'), UFOP_HANDOFF_DIR: machine('one') };
     await start({ ...env, UFOP_ROLE: 'worker' });
     const web = await start({ ...env, UFOP_ROLE: 'web' });
+    await freshView(web.baseUrl);
     let exact: boolean[] = [];
     const calls = await blobCommands(redis, async () => void (exact = await echoAll(web.baseUrl, 6)));
     expect(exact).toEqual(Array(6).fill(true));
-    // The inputs stored and read back by the worker; no output stored or read. Each input is deleted by the worker
-    // once its handler has answered, and by the web process with the output.
-    expect(calls).toEqual({ set: 6, get: 6, delInput: 12 });
+    expect(calls).toEqual({ set: 0, get: 0, delInput: 0 });
     expect(await redis.keysLeft('*:blob:*')).toEqual([]);
-    // Every output file was read and kept for the next one: no more files than outputs were in flight.
+    // Every file was read and kept for the next bytes: no more files than inputs and outputs were in flight.
     expect(filesIn(machine('one'), 'busy')).toEqual([]);
     const kept = filesIn(machine('one'), 'free');
     expect(kept.length).toBeGreaterThan(0);
-    expect(kept.length).toBeLessThanOrEqual(6);
+    expect(kept.length).toBeLessThanOrEqual(12);
 
-    // Past 2 MiB an output goes through Redis, as does a small one (in the reply); a failure keeps its status.
+    // Past 2 MiB the bytes go through Redis, as do small ones (in the job and the reply); a failure keeps its status.
+    await freshView(web.baseUrl);
     const large = randomBytes(3 * 1024 * 1024);
     const small = randomBytes(1000);
     const [big, tiny, failed] = await Promise.all([
@@ -158,6 +173,7 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-split') };
     await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('worker') });
     const web = await start({ ...env, UFOP_ROLE: 'web', UFOP_HANDOFF_DIR: machine('web') });
+    await freshView(web.baseUrl);
     let exact: boolean[] = [];
     const calls = await blobCommands(redis, async () => void (exact = await echoAll(web.baseUrl, 6)));
     expect(exact).toEqual(Array(6).fill(true));
@@ -165,16 +181,47 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     // worker once its handler has answered (to free Redis early) and again by the web process with the output.
     expect(calls).toEqual({ set: 12, get: 12, delInput: 12 });
     expect(await redis.keysLeft('*:blob:*')).toEqual([]);
-    // Neither folder was written: the worker saw that the job's web process uses another one.
+    // Neither folder was written: each process saw that the other uses another one.
     for (const dir of [machine('worker'), machine('web')]) {
       expect([...filesIn(dir, 'busy'), ...filesIn(dir, 'free')]).toEqual([]);
     }
   }, 60_000);
 
-  it('with UFOP_HANDOFF_DIR=off, outputs go through Redis between processes of one machine', async () => {
+  it('a worker of another folder that takes a job whose input is in a file gets the input through Redis', async () => {
+    const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-late'), UFOP_CONCURRENCY: '1' };
+    await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('late') });
+    const web = await start({ ...env, UFOP_ROLE: 'web', UFOP_HANDOFF_DIR: machine('late') });
+    // The only worker, which shares the web process's folder, is busy for a while: the next jobs wait, their inputs
+    // in files, until a worker of another machine comes and takes them. (Each request makes the web process read
+    // the live workers again when the last read is 100 ms old: the echoes find a fresh one.)
+    const slow = callHandler(web.baseUrl, 'demo/fixture/slow/20000', Buffer.from('x'));
+    slow.catch(() => undefined); // not waited for: it ends with the test
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const nudge = callHandler(web.baseUrl, 'demo/echo', Buffer.from('x'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const bodies = Array.from({ length: 3 }, (_, i) => randomBytes(BODY_BYTES + i));
+    const answers = Promise.all(bodies.map((body) => callHandler(web.baseUrl, 'demo/echo', body)));
+    await eventually(
+      () => filesIn(machine('late'), 'busy').filter((name) => name.endsWith('.in')).length,
+      (inputs) => inputs === 3,
+    );
+    await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('elsewhere') });
+    expect((await answers).map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect((await nudge).status).toBe(200);
+    expect(web.output.match(/its worker uses another handoff folder: input sent through Redis/g)?.length).toBe(3);
+    expect(await redis.keysLeft('*:blob:*')).toEqual([]);
+    expect(filesIn(machine('late'), 'busy')).toEqual([]);
+  }, 60_000);
+
+  it('with UFOP_HANDOFF_DIR=off, the bytes go through Redis between processes of one machine', async () => {
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-off'), UFOP_HANDOFF_DIR: 'off' };
     await start({ ...env, UFOP_ROLE: 'worker' });
     const web = await start({ ...env, UFOP_ROLE: 'web' });
+    await freshView(web.baseUrl);
     let exact: boolean[] = [];
     const calls = await blobCommands(redis, async () => void (exact = await echoAll(web.baseUrl, 3)));
     expect(exact).toEqual(Array(3).fill(true));

@@ -39,42 +39,60 @@ describe('HostHandoff', () => {
     const web = open(dir);
     const first = randomBytes(300_000);
     const id = randomUUID();
-    worker.write(id, first);
+    worker.write(id, 'out', first);
     expect(files(dir, 'busy')).toEqual([`${id}.out`]);
-    expect(web.take(id, first.length).equals(first)).toBe(true);
+    expect(web.take(id, 'out', first.length).equals(first)).toBe(true);
     expect(files(dir, 'busy')).toEqual([]);
     const [kept] = files(dir, 'free');
     const inode = statSync(join(dir, 'free', kept)).ino;
 
     const second = randomBytes(100_000); // smaller: the reused file must not keep the first one's tail
     const next = randomUUID();
-    worker.write(next, second);
+    worker.write(next, 'out', second);
     expect(files(dir, 'free')).toEqual([]);
     expect(statSync(join(dir, 'busy', `${next}.out`)).ino).toBe(inode);
     expect(statSync(join(dir, 'busy', `${next}.out`)).size).toBe(second.length);
     const pooled = Buffer.alloc(second.length);
-    expect(web.take(next, second.length, () => pooled)).toBe(pooled);
+    expect(web.take(next, 'out', second.length, () => pooled)).toBe(pooled);
     expect(pooled.equals(second)).toBe(true);
   });
 
   it('fails loudly on a missing or short file, and discards a file nobody will read', () => {
     const dir = join(root, 'h');
     const handoff = open(dir);
-    expect(() => handoff.take(randomUUID(), 10)).toThrow(/ENOENT/);
+    expect(() => handoff.take(randomUUID(), 'out', 10)).toThrow(/ENOENT/);
     const id = randomUUID();
-    handoff.write(id, randomBytes(10));
-    expect(() => handoff.take(id, 20)).toThrow('the output file held 10 bytes of 20');
+    handoff.write(id, 'out', randomBytes(10));
+    expect(() => handoff.take(id, 'out', 20)).toThrow('the output file held 10 bytes of 20');
     const orphan = randomUUID();
-    handoff.write(orphan, randomBytes(10));
-    handoff.discard(orphan);
-    handoff.discard(orphan); // twice: nothing to do
+    handoff.write(orphan, 'out', randomBytes(10));
+    handoff.discard(orphan, 'out');
+    handoff.discard(orphan, 'out'); // twice: nothing to do
     expect(files(dir, 'busy')).toEqual([`${id}.out`]);
+  });
+
+  it('leaves an input in place while it is read, and frees it once its handler has answered', () => {
+    const dir = join(root, 'h');
+    const web = open(dir);
+    const worker = open(dir);
+    const input = randomBytes(70_000);
+    const id = randomUUID();
+    web.write(id, 'in', input);
+    // Read twice, as a worker that takes the job again after the first one died would.
+    expect(worker.read(id, 'in', input.length).equals(input)).toBe(true);
+    expect(worker.read(id, 'in').equals(input)).toBe(true);
+    expect(files(dir, 'busy')).toEqual([`${id}.in`]);
+    worker.release(id, 'in');
+    worker.release(id, 'in'); // twice: nothing to do
+    expect(files(dir, 'busy')).toEqual([]);
+    expect(files(dir, 'free')).toEqual([`${id}.in`]);
+    expect(() => worker.read(id, 'in')).toThrow(/ENOENT/);
   });
 
   it('names files after job ids only', () => {
     const handoff = open(join(root, 'h'));
-    expect(() => handoff.write('../../etc/passwd', Buffer.from('x'))).toThrow('not a job id');
-    expect(() => handoff.take('../scope', 1)).toThrow('not a job id');
+    expect(() => handoff.write('../../etc/passwd', 'out', Buffer.from('x'))).toThrow('not a job id');
+    expect(() => handoff.take('../scope', 'out', 1)).toThrow('not a job id');
   });
 
   it('keeps as many files as were in flight at once, though several processes take and give them', () => {
@@ -84,8 +102,8 @@ describe('HostHandoff', () => {
     for (let round = 0; round < 20; round++) {
       // Four outputs in flight, written by the workers in turn, then all read.
       const ids = Array.from({ length: 4 }, () => randomUUID());
-      ids.forEach((id, i) => workers[(round + i) % workers.length].write(id, randomBytes(1000 + round)));
-      ids.forEach((id) => web.take(id, 1000 + round));
+      ids.forEach((id, i) => workers[(round + i) % workers.length].write(id, 'out', randomBytes(1000 + round)));
+      ids.forEach((id) => web.take(id, 'out', 1000 + round));
     }
     expect(files(dir, 'busy')).toEqual([]);
     expect(files(dir, 'free').length).toBe(4);
@@ -96,9 +114,9 @@ describe('HostHandoff', () => {
     const ttlMs = 5_000;
     const handoff = open(dir, ttlMs);
     const [read, unread] = [randomUUID(), randomUUID()];
-    handoff.write(read, randomBytes(10));
-    handoff.write(unread, randomBytes(10));
-    handoff.take(read, 10);
+    handoff.write(read, 'out', randomBytes(10));
+    handoff.write(unread, 'out', randomBytes(10));
+    handoff.take(read, 'out', 10);
     const now = Date.now();
     handoff.sweep(now);
     expect(files(dir, 'busy')).toEqual([`${unread}.out`]);

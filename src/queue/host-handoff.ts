@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   closeSync,
+  fstatSync,
   ftruncateSync,
   linkSync,
   lstatSync,
@@ -35,6 +36,10 @@ const BOUNCE_BYTES = 64 * 1024;
 const bounce = Buffer.allocUnsafe(BOUNCE_BYTES);
 
 const UUID_PATTERN = /^[0-9a-f-]{36}$/;
+
+/** What a file holds: a job's input (web process to worker) or its output (worker to web process). */
+export type HandoffKind = 'in' | 'out';
+const KIND_NAMES: Record<HandoffKind, string> = { in: 'input', out: 'output' };
 
 /**
  * Outputs handed from a worker to a web process of the same machine through a file in a folder both see (default
@@ -105,9 +110,9 @@ export class HostHandoff {
     this.scope = readScope(dir);
   }
 
-  /** Writes a job's output for the web process waiting for it (throws when it cannot: the caller uses Redis). */
-  write(jobId: string, bytes: Buffer): void {
-    const target = this.busyPath(jobId);
+  /** Writes a job's input or output for the process that will read it (throws when it cannot: use Redis then). */
+  write(jobId: string, kind: HandoffKind, bytes: Buffer): void {
+    const target = this.busyPath(jobId, kind);
     const reused = this.takeSpare(target);
     const fd = openSync(target, reused ? 'r+' : 'wx', 0o600);
     try {
@@ -124,33 +129,51 @@ export class HostHandoff {
   }
 
   /**
-   * Reads a job's output of `size` bytes into a buffer from `allocate`, then releases its file (kept for another
-   * output or deleted). Throws when the file is missing or short.
+   * Reads a job's file of `size` bytes into a buffer from `allocate` (all of the file when `size` is undefined),
+   * leaving the file where it is. Throws when the file is missing or short.
    */
-  take(jobId: string, size: number, allocate: Allocate = Buffer.allocUnsafe): Buffer {
-    const path = this.busyPath(jobId);
-    const fd = openSync(path, 'r');
-    let bytes: Buffer;
+  read(jobId: string, kind: HandoffKind, size?: number, allocate: Allocate = Buffer.allocUnsafe): Buffer {
+    const fd = openSync(this.busyPath(jobId, kind), 'r');
     try {
-      bytes = allocate(size);
+      const length = size ?? fstatSync(fd).size;
+      const bytes = allocate(length);
       // Read in pieces through a small buffer, then copied: one read of 1 MiB straight into a large buffer cost
       // ~4 times as much CPU here (measured: ~450 against ~115 µs per MiB, the kernel's copy being the slow part).
-      for (let offset = 0; offset < size;) {
-        const read = readSync(fd, bounce, 0, Math.min(BOUNCE_BYTES, size - offset), offset);
-        if (read === 0) throw new Error(`the output file held ${offset} bytes of ${size}`);
+      for (let offset = 0; offset < length;) {
+        const read = readSync(fd, bounce, 0, Math.min(BOUNCE_BYTES, length - offset), offset);
+        if (read === 0) throw new Error(`the ${KIND_NAMES[kind]} file held ${offset} bytes of ${length}`);
         bounce.copy(bytes, offset, 0, read);
         offset += read;
       }
+      return bytes;
     } finally {
       closeSync(fd);
     }
-    this.release(path, jobId);
+  }
+
+  /** Reads a job's file (see `read`), then releases it for another job's bytes. */
+  take(jobId: string, kind: HandoffKind, size: number, allocate: Allocate = Buffer.allocUnsafe): Buffer {
+    const bytes = this.read(jobId, kind, size, allocate);
+    this.release(jobId, kind);
     return bytes;
   }
 
-  /** Deletes a job's output file if there is one (its request ended without reading it). */
-  discard(jobId: string): void {
-    tryUnlink(this.busyPath(jobId));
+  /**
+   * Keeps a job's file for another job's bytes: nothing reads it any more. The files kept are no more than the
+   * inputs and outputs ever in flight at once on the machine (each was one), each at most `HANDOFF_MAX_BYTES`;
+   * idle ones are swept.
+   */
+  release(jobId: string, kind: HandoffKind): void {
+    try {
+      renameSync(this.busyPath(jobId, kind), join(this.free, `${jobId}.${kind}`));
+    } catch {
+      // swept or discarded meanwhile: nothing to release
+    }
+  }
+
+  /** Deletes a job's file if there is one (its request ended without it being read). */
+  discard(jobId: string, kind: HandoffKind): void {
+    tryUnlink(this.busyPath(jobId, kind));
   }
 
   /** Deletes busy files older than a request may last and free files unused for `HANDOFF_IDLE_MS`. */
@@ -183,10 +206,10 @@ export class HostHandoff {
     this.sweeper.unref();
   }
 
-  private busyPath(jobId: string): string {
+  private busyPath(jobId: string, kind: HandoffKind): string {
     // Job ids are the web process's UUIDs; anything else never names a path.
     if (!UUID_PATTERN.test(jobId)) throw new Error(`not a job id: ${jobId}`);
-    return join(this.busy, `${jobId}.out`);
+    return join(this.busy, `${jobId}.${kind}`);
   }
 
   /** Moves a free file to `target`: true when there was one (its pages exist already), false to make a new one. */
@@ -209,18 +232,6 @@ export class HostHandoff {
       }
     }
     return false;
-  }
-
-  /**
-   * Keeps a read file for the next output. The files kept are no more than the outputs ever in flight at once on the
-   * machine (each was one), which the workers' slots bound, each at most `HANDOFF_MAX_BYTES`; idle ones are swept.
-   */
-  private release(path: string, jobId: string): void {
-    try {
-      renameSync(path, join(this.free, jobId));
-    } catch {
-      // swept meanwhile: nothing to release
-    }
   }
 }
 

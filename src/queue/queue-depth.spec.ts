@@ -140,3 +140,34 @@ describe('QueueDepth', () => {
     expect(told).toEqual([]);
   });
 });
+
+describe('whether every live worker shares a handoff folder', () => {
+  const A = '11111111-1111-1111-1111-111111111111';
+  const B = '22222222-2222-2222-2222-222222222222';
+
+  it('reads the folder tokens the workers advertise beside their slots', () => {
+    expect(WorkerSlots.total([`4:u1:${A}`, '4:u2'])).toBe(8);
+    expect(WorkerSlots.sharedBy([`4:u1:${A}`, `2:u2:${A}`], A)).toBe(true);
+    expect(WorkerSlots.sharedBy([`4:u1:${A}`, `2:u2:${B}`], A)).toBe(false);
+    expect(WorkerSlots.sharedBy([`4:u1:${A}`, '2:u2'], A)).toBe(false); // a worker without a folder, or an older one
+    expect(WorkerSlots.sharedBy([], A)).toBe(false); // no worker: nobody to say it shares the folder
+  });
+
+  it('says yes only from a read of the last second', async () => {
+    const state = { waiting: 0, members: [`4:u1:${A}`], reads: 0 };
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined, 100);
+    expect(depth.sharedBy(A)).toBe(false); // never read
+    await depth.admit();
+    depth.release();
+    await settle();
+    expect([depth.sharedBy(A), depth.sharedBy(B)]).toEqual([true, false]);
+    state.members = [`4:u1:${A}`, `4:u3:${B}`];
+    later(1_000);
+    // A quiet second: another folder's worker may have come meanwhile.
+    expect(depth.sharedBy(A)).toBe(false);
+    await depth.admit();
+    depth.release();
+    await settle();
+    expect(depth.sharedBy(A)).toBe(false);
+  });
+});

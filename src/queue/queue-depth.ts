@@ -7,6 +7,8 @@ import { WorkerSlots } from './worker-slots';
 
 /** How old the known length of the wait list (and the workers' slots) may be before it is read again. */
 const REFRESH_MS = 100;
+/** How old the workers' handoff folders may be for a web process to hand an input over in its own (`sharedBy`). */
+const SHARED_VIEW_MS = 1000;
 
 export const queueFullMessage = (waiting: number, max: number, derived?: { slots: number; floor: number }) =>
   derived
@@ -29,6 +31,7 @@ export class QueueDepth {
   private inFlight = 0;
   private inFlightAtRead = 0;
   private liveSlots = 0;
+  private liveMembers: string[] = [];
   /** Whether the last read found a live worker (undefined before the first read). */
   private workersSeen?: boolean;
   private readAt = 0;
@@ -76,6 +79,14 @@ export class QueueDepth {
     return this.known + Math.max(0, this.inFlight - this.inFlightAtRead);
   }
 
+  /**
+   * Whether every live worker uses the handoff folder of token `handoff`, as read within the last second: after a
+   * quiet spell the answer is no until a fresh read says otherwise (a worker of another folder may have come).
+   */
+  sharedBy(handoff: string): boolean {
+    return Date.now() - this.readAt < SHARED_VIEW_MS && WorkerSlots.sharedBy(this.liveMembers, handoff);
+  }
+
   /** One job of this process is over (answered, failed or given up). */
   release(): void {
     this.inFlight--;
@@ -96,6 +107,7 @@ export class QueueDepth {
       .then(([wait, paused, members]) => {
         this.known = wait + paused;
         this.liveSlots = WorkerSlots.total(members);
+        this.liveMembers = members;
         this.noticeWorkers(this.liveSlots > 0);
         // Jobs added while the length was being read may or may not be in it: counted as if they were not.
         this.inFlightAtRead = inFlight;

@@ -16,7 +16,7 @@ import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
-import { HostHandoff, hostHandoffFor } from './host-handoff';
+import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { noWorkersMessage, noWorkerTookMessage, workersBackMessage } from './ufop-queue.messages';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
@@ -55,6 +55,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly handoff?: LocalHandoff;
   /** The folder through which workers of this machine hand outputs over (`HostHandoff`), unless it is off. */
   private readonly host?: HostHandoff;
+  /** Jobs whose input this process handed over in its folder, then stored in Redis for a worker that asked. */
+  private readonly servedInputs = new Set<string>();
   private readonly onReply = (channel: string, message: string) => {
     if (channel === this.replyChannel) this.settle(message);
   };
@@ -129,7 +131,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     const { input } = invocation;
     // A small input rides in the job: no blob to store, fetch and delete.
     const inline = !input.onDisk && input.size <= INLINE_BYTES;
-    const inputBlob = input.size > 0 && !inline;
+    let inputBlob = input.size > 0 && !inline;
     const timeoutMs = this.options.handlerTimeoutMs;
     const data: UfopJobData = {
       handlerId: invocation.handlerId,
@@ -170,17 +172,24 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
           const body = input.body;
           // Stored all the same: the worker of any process may take the job.
           this.handoff?.offerInput(jobId, body);
-          const stored = this.blobStore().put(this.keys.input(jobId), body);
-          // The socket holds the bytes until the kernel has them; nothing else needs them (see `releaseInputBytes`).
-          input[releaseInputBytes]();
-          await stored;
-          // Redis has all of it, so the socket is done with it: it serves another request's input or output (a
-          // buffer of a web-only process's pool; the pool ignores any other).
+          if (this.handIn(jobId, body)) {
+            data.input.inFile = this.host!.scope;
+            input[releaseInputBytes]();
+          } else {
+            const stored = this.blobStore().put(this.keys.input(jobId), body);
+            // The socket holds the bytes until the kernel has them; nothing else needs them (see `releaseInputBytes`).
+            input[releaseInputBytes]();
+            await stored;
+          }
+          // Redis (or the folder) has all of it, so the socket is done with it: it serves another request's input or
+          // output (a buffer of a web-only process's pool; the pool ignores any other).
           webBuffers.release(body);
         }
         await this.queue.add(data, { jobId });
       }
       const result = await done;
+      // The input went through Redis after all when a worker of another folder asked for it (`serveInput`).
+      if (data.input.inFile && !this.servedInputs.delete(jobId)) inputBlob = false;
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
       // Run by this process's own worker: the output is here already (its input blob goes in `cleanUp`).
       if (result.bytes) return { status: result.status, headers: result.headers, body: result.bytes };
@@ -240,7 +249,41 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     } catch {
       return this.logger.warn(`unreadable reply on ${this.replyChannel}`);
     }
-    this.complete(reply.id, reply);
+    if ('need' in reply) void this.serveInput(reply.id);
+    else this.complete(reply.id, reply);
+  }
+
+  /**
+   * Hands a job's input over in the handoff folder, when every live worker shares it (as last read, within a
+   * second) and the input is one a file holds: false, and the input goes to Redis, otherwise or when the write fails.
+   */
+  private handIn(jobId: string, body: Buffer): boolean {
+    const host = this.host;
+    if (!host || body.length > HANDOFF_MAX_BYTES || !this.depth.sharedBy(host.scope)) return false;
+    try {
+      host.write(jobId, 'in', body);
+      return true;
+    } catch (error) {
+      this.logger.warn(`job ${jobId}: input not handed over in ${host.dir}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * A worker that does not share this process's folder took a job whose input is there (it came after the input was
+   * written): the input goes to Redis for it, from the file. Nothing is done for a request that is over.
+   */
+  private async serveInput(jobId: string): Promise<void> {
+    if (!this.pending.has(jobId) || !this.host) return;
+    try {
+      const bytes = this.host.read(jobId, 'in');
+      await this.blobStore().put(this.keys.input(jobId), bytes);
+      this.servedInputs.add(jobId);
+      this.host.discard(jobId, 'in');
+      this.logger.log(`job ${jobId}: its worker uses another handoff folder: input sent through Redis`);
+    } catch (error) {
+      this.logger.warn(`job ${jobId}: input not sent through Redis: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -320,7 +363,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private takeHandedOver(jobId: string, size: number): Buffer {
     try {
       if (!this.host) throw new Error('this process has no handoff folder');
-      return this.host.take(jobId, size, webBuffers.acquire);
+      return this.host.take(jobId, 'out', size, webBuffers.acquire);
     } catch (error) {
       this.logger.warn(`job ${jobId}: output not read from the handoff folder: ${(error as Error).message}`);
       throw new UfopUnavailableError('the result of this request could not be read from the handoff folder');
@@ -329,8 +372,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
 
   /** Deletes what this request stored; output blobs are read and deleted in one step by `takeOutput`. */
   private cleanUp(jobId: string, hadInput: boolean): void {
-    // An output a worker wrote after the request ended (a timeout, the client gone) is not read: delete it now.
-    this.host?.discard(jobId);
+    // An output a worker wrote after the request ended (a timeout, the client gone) is not read: delete it now; an
+    // input no worker read, too (a worker that did read it has freed it).
+    this.host?.discard(jobId, 'out');
+    this.host?.discard(jobId, 'in');
+    this.servedInputs.delete(jobId);
     if (!isRedisReady(this.client)) return; // the TTL will do it
     // A large output may have been stored though the request ended first (a timeout, the client gone).
     const keys = [this.keys.output(jobId)];

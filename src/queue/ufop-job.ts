@@ -27,6 +27,11 @@ export interface UfopJobData {
     size: number;
     /** The input itself, base64, when it is at most `INLINE_BYTES`: there is then no input blob. */
     bytes?: string;
+    /**
+     * The token of the handoff folder that holds the input (`HostHandoff`), instead of Redis: a worker of another
+     * folder asks the web process for it (a `need` reply), which then stores it in Redis.
+     */
+    inFile?: string;
   };
   /** Epoch ms past which the web tier has answered 504: the worker fails the job rather than run it late. */
   deadline: number;
@@ -43,11 +48,13 @@ export interface UfopJobData {
 
 /**
  * What a worker publishes on a job's reply channel: its result (with a small output's bytes, or `inFile` when the
- * output waits in the handoff folder), or the status and message of its failure.
+ * output waits in the handoff folder), or the status and message of its failure; or, before either, that it needs
+ * the input in Redis (it was handed over in a folder the worker does not share).
  */
 export type UfopJobReply =
   | { id: string; result: UfopJobResult & { body?: string; inFile?: true } }
-  | { id: string; failure: { status: number; error: string } };
+  | { id: string; failure: { status: number; error: string } }
+  | { id: string; need: 'input' };
 
 /** A job's return value, kept by Bull: the response minus its bytes, which go in the reply or the output blob. */
 export interface UfopJobResult {

@@ -43,6 +43,8 @@ import { LazyAbort } from '../execution/lazy-abort';
 const JOB_OVER = Object.freeze(new Error('the job is over'));
 
 export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Redis (the request ended before it ran)';
+/** How long a worker waits for a web process to store an input it asked for (`askForInput`). */
+const INPUT_ASK_MS = 5_000;
 
 /**
  * The worker side of queue mode: ONE `process('*', concurrency, …)` per process (Bull adds up the concurrencies
@@ -93,9 +95,10 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     });
     // The web processes size their backpressure to the slots of the live workers (the default UFOP_MAX_QUEUED).
     const client = this.queue.client as unknown as Redis;
-    this.advertised = new WorkerSlots(client, this.keys.workers(), concurrency, this.options.queueLockMs);
-    this.advertised.start();
     this.host = hostHandoffFor(this.options, (message) => this.logger.warn(message));
+    const slots = new WorkerSlots(client, this.keys.workers(), concurrency, this.options.queueLockMs, this.host?.scope);
+    this.advertised = slots;
+    slots.start();
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
   }
 
@@ -170,7 +173,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       return false;
     }
     try {
-      host.write(reply.id, output);
+      host.write(reply.id, 'out', output);
     } catch (error) {
       this.logger.warn(`job ${reply.id}: output not handed over in ${host.dir}: ${(error as Error).message}`);
       return false;
@@ -217,12 +220,20 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       const { bytes, ...described } = data.input;
       // A small input rides in the job; one this process's web side still holds is taken from it (`LocalHandoff`).
       const held = bytes === undefined ? this.handoff?.takeInput(jobId) : undefined;
+      // An input handed over in a folder: read there when this worker shares it, else asked for through Redis.
+      const handedIn =
+        bytes === undefined && !held && data.input.inFile !== undefined
+          ? await this.handedIn(job, blobs, inputKey, remaining)
+          : undefined;
+      const fromFolder = handedIn?.fromFolder ?? false;
       const stored =
         bytes !== undefined
           ? { body: Buffer.from(bytes, 'base64') }
           : held
             ? { body: held }
-            : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
+            : handedIn
+              ? { body: handedIn.body }
+              : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
       const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
       const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
@@ -231,7 +242,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       );
       // The input is no longer needed (the handler has answered): free its room in Redis before the output takes some.
       // Not for one taken from this process's web side: its request ends now, and the web side deletes it then.
-      if (data.input.size > 0 && bytes === undefined && !held) client.del(inputKey).catch(() => undefined);
+      if (fromFolder) this.host!.release(jobId, 'in');
+      else if (data.input.size > 0 && bytes === undefined && !held) client.del(inputKey).catch(() => undefined);
       let body = response.body;
       if (body instanceof BufferStream && !body.readableDidRead) body = body.buffer;
       if (!Buffer.isBuffer(body)) {
@@ -257,6 +269,52 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       abort.end();
       void temp.cleanup();
     }
+  }
+
+  /**
+   * An input the web process handed over in its folder. When this worker shares the folder, it reads the file and
+   * leaves it there until the handler has answered (a worker that takes the job again after this one died reads it
+   * too); a file no longer there was sent through Redis for a worker of another folder, or the request is over.
+   */
+  private async handedIn(
+    job: Job<UfopJobData>,
+    blobs: RedisBlobStore,
+    key: string,
+    remaining: number,
+  ): Promise<{ body: Buffer; fromFolder: boolean }> {
+    const { input } = job.data;
+    if (this.host && input.inFile === this.host.scope) {
+      try {
+        return { body: this.host.read(String(job.id), 'in', input.size), fromFolder: true };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      const body = await blobs.get(key);
+      if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
+      return { body, fromFolder: false };
+    }
+    return { body: await this.askForInput(job, blobs, key, remaining), fromFolder: false };
+  }
+
+  /**
+   * An input handed over in a folder this worker does not share (the web process read the workers before this one
+   * came): the web process is asked for it on its reply channel and stores it in Redis, where this worker looks for
+   * it, more rarely as time passes, for at most `INPUT_ASK_MS` (a web process that is gone never answers).
+   */
+  private async askForInput(
+    job: Job<UfopJobData>,
+    blobs: RedisBlobStore,
+    key: string,
+    remaining: number,
+  ): Promise<Buffer> {
+    this.reply(job, { id: String(job.id), need: 'input' });
+    const giveUpAt = Date.now() + Math.min(remaining, INPUT_ASK_MS);
+    for (let pause = 2; Date.now() < giveUpAt; pause = Math.min(pause * 2, 100)) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const body = await blobs.get(key);
+      if (body) return body;
+    }
+    throw encodeFailure(503, INPUT_GONE_MESSAGE);
   }
 
   /** The job's input: small ones in memory; large ones copied piece by piece to a temp file of this worker. */

@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
  * when it stops taking jobs. A worker that dies without a word stops counting once its lifetime lapses: the
  * lifetime is the queue's lock (`UFOP_QUEUE_LOCK_MS`), the time after which its jobs too are given up for lost.
  * Scores are the workers' clocks, read by the web processes' clocks: machines whose clocks differ by more than
- * about two thirds of the lock may see a live worker's slots lapse between heartbeats.
+ * about two thirds of the lock may see a live worker's slots lapse between heartbeats. A worker with a handoff folder
+ * adds the folder's token (`<slots>:<uuid>:<token>`): a web process hands inputs over in the folder only while
+ * every live worker names its own token (`sharedBy`).
  */
 export class WorkerSlots {
   private readonly member: string;
@@ -19,8 +21,10 @@ export class WorkerSlots {
     private readonly key: string,
     private readonly slots: number,
     private readonly lifetimeMs: number,
+    /** The token of the worker's handoff folder, if it has one. */
+    handoff?: string,
   ) {
-    this.member = `${slots}:${randomUUID()}`;
+    this.member = `${slots}:${randomUUID()}${handoff ? `:${handoff}` : ''}`;
   }
 
   /** Advertises this process's slots now and keeps them advertised until `stop`. */
@@ -57,5 +61,10 @@ export class WorkerSlots {
     let slots = 0;
     for (const member of members) slots += Number.parseInt(member, 10) || 0;
     return slots;
+  }
+
+  /** Whether there are live workers and every one of them uses the handoff folder of token `handoff`. */
+  static sharedBy(members: string[], handoff: string): boolean {
+    return members.length > 0 && members.every((member) => member.split(':')[2] === handoff);
   }
 }
