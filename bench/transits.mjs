@@ -186,8 +186,8 @@ async function paths(store) {
       for (let i = 0; i < count; i++) {
         const slot = i % values.length;
         const id = randomUUID();
-        handoff.write(id, values[slot]);
-        handoff.take(id, values[slot].length, () => into[slot]);
+        handoff.write(id, 'out', values[slot]);
+        handoff.take(id, 'out', values[slot].length, () => into[slot]);
       }
     });
     return result.finally(() => (handoff.close(), rmSync(dir, { recursive: true, force: true })));

@@ -89,6 +89,21 @@ describe('HostHandoff', () => {
     expect(() => worker.read(id, 'in')).toThrow(/ENOENT/);
   });
 
+  it('says whether a write worked, and tells each kind of failure once', () => {
+    const dir = join(root, 'h');
+    const handoff = open(dir);
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    expect(handoff.tryWrite(randomUUID(), 'out', randomBytes(10), warn)).toBe(true);
+    rmSync(join(dir, 'busy'), { recursive: true }); // as a full or broken folder would: the write fails
+    expect(handoff.tryWrite(randomUUID(), 'in', randomBytes(10), warn)).toBe(false);
+    expect(handoff.tryWrite(randomUUID(), 'in', randomBytes(10), warn)).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(`^inputs go through Redis when ${dir} cannot take them: ENOENT.*\\(said once\\)$`),
+    );
+  });
+
   it('names files after job ids only', () => {
     const handoff = open(join(root, 'h'));
     expect(() => handoff.write('../../etc/passwd', 'out', Buffer.from('x'))).toThrow('not a job id');

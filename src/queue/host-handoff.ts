@@ -89,6 +89,8 @@ export class HostHandoff {
   /** Names seen in `free/` at the last listing and not taken yet (by this process). */
   private spare: string[] = [];
   private sweeper?: NodeJS.Timeout;
+  /** The kinds of write failure already told (`tryWrite`). */
+  private readonly failures = new Set<string>();
 
   /** Opens the folder, making it if need be (throws when it cannot be used). */
   constructor(
@@ -126,6 +128,26 @@ export class HostHandoff {
       throw error;
     }
     closeSync(fd);
+  }
+
+  /**
+   * Writes as `write` does, but says whether it could instead of throwing: false, and the caller uses Redis. A
+   * failure is told to `warn` once per kind of error (a full folder would otherwise log every job).
+   */
+  tryWrite(jobId: string, kind: HandoffKind, bytes: Buffer, warn: (message: string) => void): boolean {
+    try {
+      this.write(jobId, kind, bytes);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      if (!this.failures.has(code)) {
+        this.failures.add(code);
+        warn(
+          `${KIND_NAMES[kind]}s go through Redis when ${this.dir} cannot take them: ${(error as Error).message} (said once)`,
+        );
+      }
+      return false;
+    }
   }
 
   /**

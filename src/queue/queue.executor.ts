@@ -260,13 +260,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private handIn(jobId: string, body: Buffer): boolean {
     const host = this.host;
     if (!host || body.length > HANDOFF_MAX_BYTES || !this.depth.sharedBy(host.scope)) return false;
-    try {
-      host.write(jobId, 'in', body);
-      return true;
-    } catch (error) {
-      this.logger.warn(`job ${jobId}: input not handed over in ${host.dir}: ${(error as Error).message}`);
-      return false;
-    }
+    return host.tryWrite(jobId, 'in', body, (message) => this.logger.warn(message));
   }
 
   /**

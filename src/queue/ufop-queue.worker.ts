@@ -172,12 +172,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     if (!host || job.data?.handoff !== host.scope || !job.data.replyTo || output.length > HANDOFF_MAX_BYTES) {
       return false;
     }
-    try {
-      host.write(reply.id, 'out', output);
-    } catch (error) {
-      this.logger.warn(`job ${reply.id}: output not handed over in ${host.dir}: ${(error as Error).message}`);
-      return false;
-    }
+    if (!host.tryWrite(reply.id, 'out', output, (message) => this.logger.warn(message))) return false;
     this.reply(job, reply);
     return true;
   }
