@@ -92,9 +92,9 @@ export interface UfopOptions {
   /** `UFOP_TMP_DIR`: where spilled inputs and handlers' temp files go. Default: the OS temp folder. */
   tmpDir: string;
   /**
-   * `UFOP_HANDOFF_DIR`: queue mode; the folder through which a worker hands an output (32 KiB to 2 MiB, held in
-   * memory) to a web process that uses the same folder, instead of Redis. Default `/dev/shm/qiniu-ufop-<uid>` where
-   * /dev/shm exists; `off` (or no such folder): every output goes through Redis.
+   * `UFOP_HANDOFF_DIR`: queue mode; the folder through which a web process and the workers that use the same folder
+   * (one machine) hand each other inputs and outputs of 32 KiB to 2 MiB held in memory, instead of Redis (see
+   * `HostHandoff`). Default `/dev/shm/qiniu-ufop-<uid>` where /dev/shm exists; `off`: the bytes go through Redis.
    */
   handoffDir?: string;
   /** `UFOP_MAX_DISK_BYTES`: temp-file bytes one process may hold at once. Default: half the free space at boot, divided among processes. */

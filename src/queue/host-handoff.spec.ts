@@ -157,7 +157,7 @@ describe('HostHandoff', () => {
     expect(hostHandoffFor(options, (message) => warnings.push(message))).toBeUndefined();
     expect(hostHandoffFor(options, (message) => warnings.push(message))).toBeUndefined();
     expect(warnings).toEqual([
-      `outputs go through Redis: the handoff folder cannot be used (${loose} may be written by other users); set UFOP_HANDOFF_DIR`,
+      `inputs and outputs go through Redis: the handoff folder cannot be used (${loose} may be written by other users); set UFOP_HANDOFF_DIR to a folder of this user's own, or to off`,
     ]);
     expect(hostHandoffFor({ handoffDir: undefined, handlerTimeoutMs: 1000 }, () => undefined)).toBeUndefined();
   });

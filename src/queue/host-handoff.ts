@@ -42,24 +42,26 @@ export type HandoffKind = 'in' | 'out';
 const KIND_NAMES: Record<HandoffKind, string> = { in: 'input', out: 'output' };
 
 /**
- * Outputs handed from a worker to a web process of the same machine through a file in a folder both see (default
- * `/dev/shm/qiniu-ufop-<uid>`, which is memory), instead of a SET and a GET of Redis. Each crossing of a socket costs a
- * process about what inline mode pays to read or write the same bytes from its client; a file whose pages exist
- * already costs about half a trip through Redis over loopback TCP, and Redis does nothing.
+ * Inputs and outputs handed between a web process and a worker of the same machine through a file in a folder both
+ * see (default `/dev/shm/qiniu-ufop-<uid>`, which is memory), instead of a SET and a GET of Redis. Each move of a body
+ * through a socket costs a process about what inline mode pays to read or write it from its client, and Redis as
+ * much again; a file whose pages exist already costs about half, and Redis nothing.
  *
  * Which processes share the folder is learned from the folder itself, not assumed: the first process to use it
- * writes a random token in it (`scope`), every other one reads it, and a web process names its token in each job.
- * A worker whose token is the job's writes the output to `busy/<job id>.out` and says so in its reply; any other
- * worker (another machine, another container, another folder) stores it in Redis as before. So nothing is lost to a
- * worker that cannot reach the folder: it never tries.
+ * writes a random token in it (`scope`), every other one reads it. A web process names its token in each job, and a
+ * worker advertises its own beside its slots (`WorkerSlots`):
+ * - an output goes to `busy/<job id>.out` when the worker's token is the job's, else to Redis as before;
+ * - an input goes to `busy/<job id>.in` while every live worker names the web process's token (a worker of another
+ *   folder that takes such a job anyway asks the web process for it, which stores it in Redis from the file).
+ * So a process never waits for bytes where it cannot read them.
  *
- * A file is written once and read once. Fresh files cost what a socket does (their pages are found and cleared on
- * each use), so files are reused: the web process, once it has read an output, moves the file to `free/`, and the
- * next output is written over one taken from there (a rename: two processes cannot take the same file). A file is
- * only written while it is in `busy/` under its job's name, and only read there by the one web process that waits
- * for that job, which moves it away afterwards: no process writes what another is reading. Every process sweeps the
- * folder now and then: a busy file older than a handler may run (its request ended without reading it, its web
- * process died) and a free file unused for a minute are deleted.
+ * A file is written once, then read by one process. Fresh files cost what a socket does (their pages are found and
+ * cleared on each use), so files are reused: once nothing reads a file (an output read, an input whose handler has
+ * answered), it moves to `free/`, and the next bytes are written over one taken from there (a rename: two processes
+ * cannot take the same file). A file is written only in `busy/` under its job's name, and moved away only by the one
+ * process that reads it: no process writes what another is reading. Every process sweeps the folder now and then: a
+ * busy file older than a handler may run (its request ended without it being read, its process died) and a free file
+ * unused for a minute are deleted.
  */
 export class HostHandoff {
   private static readonly byDir = new Map<string, HostHandoff | Error>();
@@ -310,7 +312,9 @@ export function hostHandoffFor(
   if (handoff instanceof HostHandoff) return handoff;
   if (!warned.has(dir)) {
     warned.add(dir);
-    warn(`outputs go through Redis: the handoff folder cannot be used (${handoff.message}); set UFOP_HANDOFF_DIR`);
+    warn(
+      `inputs and outputs go through Redis: the handoff folder cannot be used (${handoff.message}); set UFOP_HANDOFF_DIR to a folder of this user's own, or to off`,
+    );
   }
   return undefined;
 }
