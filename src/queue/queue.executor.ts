@@ -53,7 +53,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly depth: QueueDepth;
   /** With UFOP_ROLE=all, the jobs this process's own worker runs hand their bytes over in memory. */
   private readonly handoff?: LocalHandoff;
-  /** The folder through which workers of this machine hand outputs over (`HostHandoff`), unless it is off. */
+  /** The folder through which this process and the workers of its machine hand bytes over (`HostHandoff`). */
   private readonly host?: HostHandoff;
   /** Jobs whose input this process handed over in its folder, then stored in Redis for a worker that asked. */
   private readonly servedInputs = new Set<string>();
@@ -161,6 +161,9 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     const onAbort = () => this.abandon(jobId, new UfopError(499, CLIENT_GONE_MESSAGE), true);
     input.signal.addEventListener('abort', onAbort, { once: true });
     let cleaned = false;
+    // Files of the handoff folder this request may leave: its input's, and an output no one has read (when the job
+    // failed or was given up on: a worker may still write it). Only those are looked for when it ends.
+    const files = { input: false, output: this.host !== undefined };
     try {
       if (input.onDisk) {
         // A large input goes up in pieces from its temp file, all of it before the job exists.
@@ -174,6 +177,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
           this.handoff?.offerInput(jobId, body);
           if (this.handIn(jobId, body)) {
             data.input.inFile = this.host!.scope;
+            files.input = true;
             input[releaseInputBytes]();
           } else {
             const stored = this.blobStore().put(this.keys.input(jobId), body);
@@ -188,6 +192,10 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.queue.add(data, { jobId });
       }
       const result = await done;
+      files.output = result.inFile === true;
+      // A worker of another process freed the input's file, or had it sent through Redis (then it is gone); this
+      // process's own worker took the input from memory and left the file.
+      if (!result.bytes) files.input = false;
       // The input went through Redis after all when a worker of another folder asked for it (`serveInput`).
       if (data.input.inFile && !this.servedInputs.delete(jobId)) inputBlob = false;
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
@@ -197,7 +205,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
         cleaned = true;
         const body = this.blobStore().stream(this.keys.output(jobId), result.size, () =>
-          this.cleanUp(jobId, inputBlob),
+          this.cleanUp(jobId, inputBlob, files),
         );
         return { status: result.status, headers: { ...result.headers, 'content-length': String(result.size) }, body };
       }
@@ -216,7 +224,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       clearTimeout(timer);
       input.signal.removeEventListener('abort', onAbort);
       this.handoff?.withdrawInput(jobId);
-      if (!cleaned) this.cleanUp(jobId, inputBlob);
+      if (!cleaned) this.cleanUp(jobId, inputBlob, files);
     }
   }
 
@@ -271,7 +279,10 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     if (!this.pending.has(jobId) || !this.host) return;
     try {
       const bytes = this.host.read(jobId, 'in');
-      await this.blobStore().put(this.keys.input(jobId), bytes);
+      const key = this.keys.input(jobId);
+      await this.blobStore().put(key, bytes);
+      // Ended meanwhile (its clean-up has run): the input is deleted here instead.
+      if (!this.pending.has(jobId)) return void this.client.del(key).catch(() => undefined);
       this.servedInputs.add(jobId);
       this.host.discard(jobId, 'in');
       this.logger.log(`job ${jobId}: its worker uses another handoff folder: input sent through Redis`);
@@ -365,11 +376,10 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   /** Deletes what this request stored; output blobs are read and deleted in one step by `takeOutput`. */
-  private cleanUp(jobId: string, hadInput: boolean): void {
-    // An output a worker wrote after the request ended (a timeout, the client gone) is not read: delete it now; an
-    // input no worker read, too (a worker that did read it has freed it).
-    this.host?.discard(jobId, 'out');
-    this.host?.discard(jobId, 'in');
+  private cleanUp(jobId: string, hadInput: boolean, files: { input: boolean; output: boolean }): void {
+    // An output no one read (the request failed or ended first) is deleted now, as is an input no worker freed.
+    if (files.output) this.host?.discard(jobId, 'out');
+    if (files.input) this.host?.discard(jobId, 'in');
     this.servedInputs.delete(jobId);
     if (!isRedisReady(this.client)) return; // the TTL will do it
     // A large output may have been stored though the request ended first (a timeout, the client gone).
