@@ -165,7 +165,7 @@ larger young generation (\`--min-semi-space-size=16\`) left the effect in place.
 runworker layout's first round, after its 20 s of warm-up and about two minutes of idling while the others warmed up, cost
 1632 µs per request, its other rounds 848–1379.
 
-The table above is from the run of 19:17 UTC, the second of two on the machine of that evening (an AMD EPYC; inline
+The run of 2026-11-28 19:17 UTC was the second of two on the machine of that evening (an AMD EPYC; inline
 mode 262 µs per 1 KiB request and 1226 per 1 MiB request; the run of 18:58 UTC, the same code, 264 and 1175). At 1 MiB,
 where the bytes go from one process to another through Redis, one web and one worker process cost 2.59× inline over
 TCP and 2.66× over a Unix socket (2.81× and 2.97× at 18:58, 2.91× and 3.30× at 16:53); one process 1.90× and 2.05×
@@ -200,7 +200,23 @@ socket), one process 2.12×: the order of the first two is now the reverse of th
 KiB and 16 connections runserver + runworker answered 779 req/s (5.3× the predecessor) at 2040 µs per request (5.09×
 inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after a quiet spell (above), while the other
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
-process and 2.3–2.4 ms with web and worker apart. The table above stays that of 19:17, the run the READMEs describe.
+process and 2.3–2.4 ms with web and worker apart.
+
+The table above is from the run of 2026-11-29 09:48 UTC, the first with the handoff folder (the README's queue
+section: between a web process and a worker of one machine, inputs and outputs of 32 KiB to 2 MiB go through files in
+/dev/shm, and Redis carries only the job), on the busiest machine of these runs: node:http 49 µs per 1 KiB request
+against 21 at 19:17, inline mode 559 against 262, and 2123 per 1 MiB request against 1226. Every target set as a
+ratio to inline mode is met, the 1 MiB cell of runserver + runworker included: 2.21× one inline process and 2.25×
+inline run as runserver (3.65× and 3.19× at 19:17); one web and one worker 2.26× (2.66× over the Unix socket, which
+now carries only the jobs), one process 1.94×. Redis's CPU per 1 MiB request at 16 connections was 252–386 µs
+against 1855–2033 at 19:17. The targets set in absolute figures follow the machine, and this one missed them: 7.8–9.4×
+the predecessor's recorded 147 req/s at 1 KiB and 16 connections (inline mode itself answered 1915 req/s, against
+4020 at 19:17), and a p50 of 2.6 ms at one connection for runserver + runworker (1.7–1.9 ms for the other layouts).
+A run 25 minutes before it, with the same design but two failing \`unlink\` calls per request that the last change
+removed, on a machine less busy (inline mode 394 µs per 1 KiB request, 1461 per 1 MiB), met every 1 MiB cell too
+(runserver + runworker 2.95× one inline process and 2.56× inline run as runserver; one web and one worker 2.97×, one
+process 2.49×) and missed only the throughput of the one-process layouts (9.7× and 9.9× the predecessor; the others
+10.7–13.4×).
 
 What bounds those ratios. On the machine of 16:53 a send and a receive of 1 MiB between two Node sockets (in one
 process, 3000 times) cost 679 µs of CPU over loopback TCP, 531 of them in the kernel, and 329 over a Unix socket;
