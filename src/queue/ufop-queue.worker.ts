@@ -61,7 +61,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private advertised?: WorkerSlots;
   /** With UFOP_ROLE=all, jobs of this process's own web side take and give their bytes in memory. */
   private readonly handoff?: LocalHandoff;
-  /** The folder through which outputs go to web processes of this machine (`HostHandoff`), once processing. */
+  /** The folder through which this worker and the web processes of its machine hand bytes over (`HostHandoff`). */
   private host?: HostHandoff;
 
   constructor(
