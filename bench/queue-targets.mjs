@@ -208,8 +208,8 @@ section: between a web process and a worker of one machine, inputs and outputs o
 against 21 at 19:17, inline mode 559 against 262, and 2123 per 1 MiB request against 1226. Every target set as a
 ratio to inline mode is met, the 1 MiB cell of runserver + runworker included: 2.21× one inline process and 2.25×
 inline run as runserver (3.65× and 3.19× at 19:17); one web and one worker 2.26× (2.66× over the Unix socket, which
-now carries only the jobs), one process 1.94×. Redis's CPU per 1 MiB request at 16 connections was 252–386 µs
-against 1855–2033 at 19:17. The targets set in absolute figures follow the machine, and this one missed them: 7.8–9.4×
+now carries only the jobs), one process 1.94×. Redis's CPU per 1 MiB request at 16 connections, with web and worker
+apart, was 327–386 µs against 1597–1855 at 19:17. The targets set in absolute figures follow the machine, and this one missed them: 7.8–9.4×
 the predecessor's recorded 147 req/s at 1 KiB and 16 connections (inline mode itself answered 1915 req/s, against
 4020 at 19:17), and a p50 of 2.6 ms at one connection for runserver + runworker (1.7–1.9 ms for the other layouts).
 A run 25 minutes before it, with the same design but two failing \`unlink\` calls per request that the last change
