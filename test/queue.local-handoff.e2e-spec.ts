@@ -189,10 +189,10 @@ describe('queue mode hands bytes over in memory within one process, through a fo
 
   it('a worker of another folder that takes a job whose input is in a file gets the input through Redis', async () => {
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-late'), UFOP_CONCURRENCY: '1' };
-    await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('late') });
+    const first = await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('late') });
     const web = await start({ ...env, UFOP_ROLE: 'web', UFOP_HANDOFF_DIR: machine('late') });
-    // The only worker, which shares the web process's folder, is busy for a while: the next jobs wait, their inputs
-    // in files, until a worker of another machine comes and takes them. (Each request makes the web process read
+    // The only worker, which shares the web process's folder, is busy: the next jobs wait, their inputs in files.
+    // Then it dies, and a worker of another machine comes and takes them. (Each request makes the web process read
     // the live workers again when the last read is 100 ms old: the echoes find a fresh one.)
     const slow = callHandler(web.baseUrl, 'demo/fixture/slow/20000', Buffer.from('x'));
     slow.catch(() => undefined); // not waited for: it ends with the test
@@ -206,6 +206,7 @@ describe('queue mode hands bytes over in memory within one process, through a fo
       (inputs) => inputs === 3,
     );
     expect(waiting).toBe(3);
+    await first.kill(); // only the other worker can take them now, however long it takes to start
     await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('elsewhere') });
     expect((await answers).map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]))).toEqual([
       true,
@@ -213,7 +214,8 @@ describe('queue mode hands bytes over in memory within one process, through a fo
       true,
     ]);
     expect((await nudge).status).toBe(200);
-    // Logged as each input went to Redis; the web process's output may reach this test after the answers.
+    // The first worker is gone: only the other one answered, with inputs it could only get through Redis. The web
+    // process logs each input it sends there (its output may reach this test after the answers), and deletes it.
     const served = await eventually(
       () => web.output.match(/its worker uses another handoff folder: input sent through Redis/g)?.length ?? 0,
       (count) => count === 3,

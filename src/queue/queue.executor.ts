@@ -281,11 +281,12 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       const bytes = this.host.read(jobId, 'in');
       const key = this.keys.input(jobId);
       await this.blobStore().put(key, bytes);
-      // Ended meanwhile (its clean-up has run): the input is deleted here instead.
-      if (!this.pending.has(jobId)) return void this.client.del(key).catch(() => undefined);
-      this.servedInputs.add(jobId);
       this.host.discard(jobId, 'in');
       this.logger.log(`job ${jobId}: its worker uses another handoff folder: input sent through Redis`);
+      // The request deletes the input at its end; one that ended already (the worker may read the input, run and
+      // answer before this process hears Redis's OK) did not know to, so it is deleted here.
+      if (this.pending.has(jobId)) this.servedInputs.add(jobId);
+      else this.client.del(key).catch(() => undefined);
     } catch (error) {
       this.logger.warn(`job ${jobId}: input not sent through Redis: ${(error as Error).message}`);
     }
