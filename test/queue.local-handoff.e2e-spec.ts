@@ -109,16 +109,22 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     }
   };
 
+  /** Echoes `count` bodies after a fresh view of the workers (`freshView`): Redis's blob commands, all answers exact. */
+  const exactEchoes = async (baseUrl: string, count: number) => {
+    await freshView(baseUrl);
+    let exact: boolean[] = [];
+    const calls = await blobCommands(redis, async () => void (exact = await echoAll(baseUrl, count)));
+    expect(exact).toEqual(Array(count).fill(true));
+    return calls;
+  };
+
   it('one process (web + worker): no byte goes through Redis', async () => {
     const all = await start({
       UFOP_ROLE: 'all',
       UFOP_QUEUE_PREFIX: uniquePrefix('handoff-all'),
       UFOP_HANDOFF_DIR: machine('all'),
     });
-    await freshView(all.baseUrl);
-    let exact: boolean[] = [];
-    const calls = await blobCommands(redis, async () => void (exact = await echoAll(all.baseUrl, 6)));
-    expect(exact).toEqual(Array(6).fill(true));
+    const calls = await exactEchoes(all.baseUrl, 6);
     // The inputs are in files of the folder, for any worker of this machine; this process's own worker takes them
     // from memory, and gives its outputs in memory.
     expect(calls).toEqual({ set: 0, get: 0, delInput: 0 });
@@ -136,10 +142,7 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-host'), UFOP_HANDOFF_DIR: machine('one') };
     await start({ ...env, UFOP_ROLE: 'worker' });
     const web = await start({ ...env, UFOP_ROLE: 'web' });
-    await freshView(web.baseUrl);
-    let exact: boolean[] = [];
-    const calls = await blobCommands(redis, async () => void (exact = await echoAll(web.baseUrl, 6)));
-    expect(exact).toEqual(Array(6).fill(true));
+    const calls = await exactEchoes(web.baseUrl, 6);
     expect(calls).toEqual({ set: 0, get: 0, delInput: 0 });
     expect(await redis.keysLeft('*:blob:*')).toEqual([]);
     // Every file was read and kept for the next bytes: no more files than inputs and outputs were in flight.
@@ -173,10 +176,7 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-split') };
     await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('worker') });
     const web = await start({ ...env, UFOP_ROLE: 'web', UFOP_HANDOFF_DIR: machine('web') });
-    await freshView(web.baseUrl);
-    let exact: boolean[] = [];
-    const calls = await blobCommands(redis, async () => void (exact = await echoAll(web.baseUrl, 6)));
-    expect(exact).toEqual(Array(6).fill(true));
+    const calls = await exactEchoes(web.baseUrl, 6);
     // Inputs and outputs stored; the worker reads the inputs, the web process the outputs. An input is deleted by the
     // worker once its handler has answered (to free Redis early) and again by the web process with the output.
     expect(calls).toEqual({ set: 12, get: 12, delInput: 12 });
@@ -229,10 +229,7 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     const env = { UFOP_QUEUE_PREFIX: uniquePrefix('handoff-off'), UFOP_HANDOFF_DIR: 'off' };
     await start({ ...env, UFOP_ROLE: 'worker' });
     const web = await start({ ...env, UFOP_ROLE: 'web' });
-    await freshView(web.baseUrl);
-    let exact: boolean[] = [];
-    const calls = await blobCommands(redis, async () => void (exact = await echoAll(web.baseUrl, 3)));
-    expect(exact).toEqual(Array(3).fill(true));
+    const calls = await exactEchoes(web.baseUrl, 3);
     expect(calls).toEqual({ set: 6, get: 6, delInput: 6 });
   }, 60_000);
 });
