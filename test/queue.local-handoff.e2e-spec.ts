@@ -1,46 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './support/eventually';
+import { monitored } from './support/redis-monitor';
 import { RedisServer, uniquePrefix } from './support/redis';
 import { callHandler, UfopProcess } from './support/ufop-process';
 
 // Past INLINE_BYTES (32 KiB), so inputs and outputs are blobs; small enough for MONITOR to print quickly.
 const BODY_BYTES = 100 * 1024;
 
-/**
- * Counts the SETs and GETs of blob keys that Redis runs while `work` runs: MONITOR prints every client's commands,
- * those of Bull's scripts included (their keys are not blobs). Read on a plain socket: ioredis's monitor mode loses
- * track of its replies when Bull's blocking commands show up in it.
- */
+/** Counts the SETs and GETs of blob keys that Redis runs while `work` runs (their keys name them; scripts' do not). */
 async function blobCommands(
   redis: RedisServer,
   work: () => Promise<void>,
 ): Promise<{ set: number; get: number; delInput: number }> {
-  const socket = connect({ port: redis.port, host: '127.0.0.1' });
   const counts = { set: 0, get: 0, delInput: 0 };
-  let pending = '';
-  let pongs = 0;
   let lastBlobCommandAt = Date.now();
-  socket.setEncoding('latin1');
-  socket.on('data', (chunk: string) => {
-    const lines = (pending + chunk).split('\r\n');
-    pending = lines.pop()!;
-    for (const line of lines) {
-      if (line === '+PONG') pongs++;
-      const command = /^\+[\d.]+ \[\d+ [^\]]+\] "(\w+)" "([^"]*)"/.exec(line);
-      const name = command?.[1].toLowerCase();
-      if (name !== 'keys' && command?.[2].includes(':blob:')) lastBlobCommandAt = Date.now();
-      if ((name === 'set' || name === 'get') && command![2].includes(':blob:')) counts[name]++;
-      // DELs that name an input blob (a DEL may name the output too).
-      if (name === 'del' && /:blob:[^"]*:in"/.test(line)) counts.delInput++;
-    }
-  });
-  socket.write('MONITOR\r\n');
-  await once(socket, 'data');
-  try {
+  const onLine = (line: string) => {
+    const command = /^\+[\d.]+ \[\d+ [^\]]+\] "(\w+)" "([^"]*)"/.exec(line);
+    const name = command?.[1].toLowerCase();
+    if (name !== 'keys' && command?.[2].includes(':blob:')) lastBlobCommandAt = Date.now();
+    if ((name === 'set' || name === 'get') && command![2].includes(':blob:')) counts[name]++;
+    // DELs that name an input blob (a DEL may name the output too).
+    if (name === 'del' && /:blob:[^"]*:in"/.test(line)) counts.delInput++;
+  };
+  await monitored(redis.port, onLine, async () => {
     await work();
     // Every DEL has run once no blob is left, but for a worker's DEL of an input the web process deleted too, sent on
     // another connection: wait for 200 ms without a blob command as well.
@@ -49,14 +33,8 @@ async function blobCommands(
       () => Date.now() - lastBlobCommandAt,
       (quietMs) => quietMs >= 200,
     );
-    // What MONITOR prints comes in order: once a PING on this socket is answered, every command before it is in.
-    const answered = pongs + 1;
-    socket.write('PING\r\n');
-    while (pongs < answered) await once(socket, 'data');
-    return counts;
-  } finally {
-    socket.destroy();
-  }
+  });
+  return counts;
 }
 
 /**
