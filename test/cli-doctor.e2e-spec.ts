@@ -188,6 +188,7 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         expect(reportLine(out, check)).toMatch(/^ {2}ok\s/);
       }
       expect(reportLine(out, 'redis')).toMatch(/^ {2}skip\s+redis\s+REDIS_URL is not set/);
+      expect(reportLine(out, 'handoff')).toMatch(/^ {2}skip\s+handoff\s+inline mode: no handoff folder/);
       expect(out).toMatch(
         /ok\s+handlers\s+4 handlers discovered\n\s+thumb\/:width\/:height\?\s+→\s+ThumbHandler\.thumb\(\)/,
       );

@@ -197,6 +197,15 @@ export function resolveMode(source: EnvSource = process.env): UfopMode {
   return modeFrom(env, nonEmpty(env('REDIS_URL')), listVar(env('REDIS_SENTINELS')));
 }
 
+/**
+ * The handoff folder the environment gives a queue-mode process (`UFOP_HANDOFF_DIR`, else the default in /dev/shm where
+ * there is one; undefined: off). `doctor` asks it too, so both read the variable alike.
+ */
+export function resolveHandoffDir(source: EnvSource = process.env): string | undefined {
+  const env: Env = typeof source === 'function' ? source : (name) => source[name];
+  return handoffDirOption(nonEmpty(env('UFOP_HANDOFF_DIR')));
+}
+
 function modeFrom(env: Env, redisUrl: string | undefined, redisSentinels: string[]): UfopMode {
   return (
     oneOf(env, 'UFOP_MODE', ['inline', 'queue'] as const) ?? (redisUrl || redisSentinels.length ? 'queue' : 'inline')

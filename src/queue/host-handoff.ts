@@ -100,13 +100,8 @@ export class HostHandoff {
     private readonly ttlMs: number,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Another user's folder (made first in /dev/shm, which anyone may write) could hand this process its bytes.
-    const owner = lstatSync(dir);
-    if (!owner.isDirectory()) throw new Error(`${dir} is not a folder`);
-    if (typeof process.getuid === 'function' && owner.uid !== process.getuid()) {
-      throw new Error(`${dir} belongs to another user (uid ${owner.uid})`);
-    }
-    if ((owner.mode & 0o022) !== 0) throw new Error(`${dir} may be written by other users`);
+    const trouble = handoffDirTrouble(dir);
+    if (trouble) throw new Error(trouble);
     this.busy = join(dir, 'busy');
     this.free = join(dir, 'free');
     mkdirSync(this.busy, { recursive: true, mode: 0o700 });
@@ -257,6 +252,20 @@ export class HostHandoff {
     }
     return false;
   }
+}
+
+/**
+ * Why the folder at `dir` (which exists) cannot be a handoff folder, or undefined when it can. Another user's folder
+ * (made first in /dev/shm, which anyone may write) could hand this process its bytes, or read them.
+ */
+export function handoffDirTrouble(dir: string): string | undefined {
+  const owner = lstatSync(dir);
+  if (!owner.isDirectory()) return `${dir} is not a folder`;
+  if (typeof process.getuid === 'function' && owner.uid !== process.getuid()) {
+    return `${dir} belongs to another user (uid ${owner.uid})`;
+  }
+  if ((owner.mode & 0o022) !== 0) return `${dir} may be written by other users`;
+  return undefined;
 }
 
 /** The folder's token, written by the first process to ask (atomically: a reader never sees it half-written). */

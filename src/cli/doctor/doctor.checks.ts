@@ -4,6 +4,7 @@ import { dockerCheck, qdoractlCheck } from './deploy-tools.checks';
 import { DoctorCheck, DoctorContext } from './doctor.check';
 import { cpuFlavorCheck, nodeCheck, portCheck } from './environment.checks';
 import { buildCheck, dockerfileCheck, handlersCheck, localDependenciesCheck } from './project.checks';
+import { handoffCheck } from './handoff.check';
 import { redisCheck } from './redis.check';
 
 /** What a deploy needs, checked by `deploy` before it writes or runs anything (and by `doctor --deploy`): fast, no build. */
@@ -24,6 +25,7 @@ export function doctorChecks(options: { build?: boolean } = {}): DoctorCheck[] {
     handlersCheck,
     portCheck,
     redisCheck,
+    handoffCheck,
     cpuFlavorCheck,
     ...deployChecks(),
   ];
