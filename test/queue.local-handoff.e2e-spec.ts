@@ -103,9 +103,10 @@ describe('queue mode hands bytes over in memory within one process, through a fo
       UFOP_HANDOFF_DIR: machine('all'),
     });
     const calls = await exactEchoes(all.baseUrl, 6);
-    // The inputs are in files of the folder, for any worker of this machine; this process's own worker takes them
-    // from memory, and gives its outputs in memory.
+    // Its own worker is the only live one: it takes the inputs from memory, where the web side keeps them (not in
+    // Redis, not in the folder), and gives its outputs in memory.
     expect(calls).toEqual({ set: 0, get: 0, delInput: 0 });
+    expect([...filesIn(machine('all'), 'busy'), ...filesIn(machine('all'), 'free')]).toEqual([]);
     // A failure of a local job comes back with its status and message, as through Redis.
     const failed = await callHandler(all.baseUrl, 'demo/fixture/fail/422', randomBytes(64 * 1024));
     expect({ status: failed.status, body: failed.json() }).toEqual({
@@ -201,6 +202,40 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     expect(served).toBe(3);
     expect(await redis.keysLeft('*:blob:*')).toEqual([]);
     expect(filesIn(machine('late'), 'busy')).toEqual([]);
+  }, 60_000);
+
+  it('a worker of another process that takes a job whose input one process (web + worker) holds in memory gets it through Redis', async () => {
+    const prefix = uniquePrefix('handoff-held');
+    const env = { UFOP_QUEUE_PREFIX: prefix, UFOP_CONCURRENCY: '1', UFOP_HANDOFF_DIR: machine('held') };
+    const all = await start({ ...env, UFOP_ROLE: 'all' });
+    // Its only slot is busy: the next jobs wait, their inputs held in the web side's memory (its own worker is the
+    // only live one). Then a worker process comes, of the same folder even, and takes them.
+    await freshView(all.baseUrl);
+    const slow = callHandler(all.baseUrl, 'demo/fixture/slow/20000', Buffer.from('x'));
+    slow.catch(() => undefined); // not waited for: it ends with the test
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const bodies = Array.from({ length: 3 }, (_, i) => randomBytes(BODY_BYTES + i));
+    const answers = Promise.all(bodies.map((body) => callHandler(all.baseUrl, 'demo/echo', body)));
+    expect(
+      await eventually(
+        () => redis.llen(`${prefix}:ufop:wait`),
+        (waiting) => waiting === 3,
+      ),
+    ).toBe(3);
+    expect([...filesIn(machine('held'), 'busy'), ...filesIn(machine('held'), 'free')]).toEqual([]);
+    await start({ ...env, UFOP_ROLE: 'worker' });
+    expect((await answers).map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    const served = await eventually(
+      () => all.output.match(/its worker is another process: input sent through Redis/g)?.length ?? 0,
+      (count) => count === 3,
+    );
+    expect(served).toBe(3);
+    expect(await redis.keysLeft('*:blob:*')).toEqual([]);
+    expect(filesIn(machine('held'), 'busy')).toEqual([]);
   }, 60_000);
 
   it('with UFOP_HANDOFF_DIR=off, the bytes go through Redis between processes of one machine', async () => {

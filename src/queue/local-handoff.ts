@@ -8,12 +8,14 @@ export type LocalOutcome =
 /**
  * Bytes handed between the web and the worker side of ONE process (`UFOP_ROLE=all`) without a trip through Redis.
  *
- * A job is still a Bull job like any other: recorded, visible to every worker, its input stored in Redis before it
- * exists (any process's worker may take it). What changes is how the bytes travel when this process's own worker
- * takes a job this process's web side added:
- * - the input: the worker uses the web side's buffer, not a GET of the blob it would read back;
+ * A job is still a Bull job like any other: recorded, visible to every worker. What changes is how the bytes travel
+ * when this process's own worker takes a job this process's web side added:
+ * - the input: the worker uses the web side's buffer, not a GET of the blob (or a read of the file) it would read
+ *   back. While this process's worker is the only live one, the input is kept in memory only (`held`): not stored
+ *   in Redis nor written in the handoff folder, where no other worker is there to read it. A worker that comes
+ *   meanwhile and takes such a job asks for the input, which the web side then stores in Redis (`heldInput`);
  * - the output: the worker gives it straight to the waiting request, with no SET, PUBLISH or GET behind it.
- * A job another process takes, or one added by another process, goes through Redis as before.
+ * A job another process takes, or one added by another process, goes through Redis (or the folder) as before.
  *
  * One per Bull queue (the web and worker sides of a process share the queue instance).
  */
@@ -28,6 +30,8 @@ export class LocalHandoff {
 
   /** Inputs of this process's jobs that no worker has taken yet, by job id. */
   private readonly inputs = new Map<string, Buffer>();
+  /** The member of this process's worker in the live workers' set (`WorkerSlots`), once it advertises its slots. */
+  ownWorker?: string;
   /** The web side's reply channel and its way to settle a job in memory, once it listens. */
   private receiver?: { channel: string; settle(jobId: string, outcome: LocalOutcome): boolean };
 
@@ -44,6 +48,11 @@ export class LocalHandoff {
   /** The web side: the request is over; a worker that takes the job now reads its input from Redis (or fails). */
   withdrawInput(jobId: string): void {
     this.inputs.delete(jobId);
+  }
+
+  /** The web side: the input it still holds for a job (a worker of another process asked for it), if any. */
+  heldInput(jobId: string): Buffer | undefined {
+    return this.inputs.get(jobId);
   }
 
   /** The worker side: the input this process's web side offered for the job, once (undefined: read it from Redis). */

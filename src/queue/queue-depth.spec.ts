@@ -141,7 +141,7 @@ describe('QueueDepth', () => {
   });
 });
 
-describe('whether every live worker shares a handoff folder', () => {
+describe('what the read of the live workers tells: a shared handoff folder, a process whose worker is alone', () => {
   const A = '11111111-1111-1111-1111-111111111111';
   const B = '22222222-2222-2222-2222-222222222222';
 
@@ -169,5 +169,26 @@ describe('whether every live worker shares a handoff folder', () => {
     depth.release();
     await settle();
     expect(depth.sharedBy(A)).toBe(false);
+  });
+
+  it('tells a process whether its own worker is the only live one, from a read of the last second', async () => {
+    expect(WorkerSlots.onlyMember([`4:u1:${A}`], `4:u1:${A}`)).toBe(true);
+    expect(WorkerSlots.onlyMember([`4:u1:${A}`, `4:u2:${A}`], `4:u1:${A}`)).toBe(false);
+    expect(WorkerSlots.onlyMember([], `4:u1:${A}`)).toBe(false); // not advertised (yet, or any more)
+    const state = { waiting: 0, members: [`4:u1:${A}`], reads: 0 };
+    const depth = new QueueDepth(fakeQueue(state), 'bull:ufop:workers', undefined, 100);
+    expect(depth.onlyWorker(`4:u1:${A}`)).toBe(false); // never read
+    await depth.admit();
+    depth.release();
+    await settle();
+    expect([depth.onlyWorker(`4:u1:${A}`), depth.onlyWorker(`4:u2:${A}`)]).toEqual([true, false]);
+    later(1_000);
+    // A quiet second: another worker may have come meanwhile.
+    expect(depth.onlyWorker(`4:u1:${A}`)).toBe(false);
+    state.members = [`4:u1:${A}`, `4:u2:${B}`];
+    await depth.admit();
+    depth.release();
+    await settle();
+    expect(depth.onlyWorker(`4:u1:${A}`)).toBe(false);
   });
 });

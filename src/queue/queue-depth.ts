@@ -7,7 +7,10 @@ import { WorkerSlots } from './worker-slots';
 
 /** How old the known length of the wait list (and the workers' slots) may be before it is read again. */
 const REFRESH_MS = 100;
-/** How old the workers' handoff folders may be for a web process to hand an input over in its own (`sharedBy`). */
+/**
+ * How old the read of the live workers may be for a web process to hand an input over in its folder (`sharedBy`), or
+ * to keep it in memory for its own worker (`onlyWorker`).
+ */
 const SHARED_VIEW_MS = 1000;
 
 export const queueFullMessage = (waiting: number, max: number, derived?: { slots: number; floor: number }) =>
@@ -85,6 +88,14 @@ export class QueueDepth {
    */
   sharedBy(handoff: string): boolean {
     return Date.now() - this.readAt < SHARED_VIEW_MS && WorkerSlots.sharedBy(this.liveMembers, handoff);
+  }
+
+  /**
+   * Whether the worker advertised as `member` is the one live worker, as read within the last second: after a quiet
+   * spell the answer is no until a fresh read says otherwise.
+   */
+  onlyWorker(member: string): boolean {
+    return Date.now() - this.readAt < SHARED_VIEW_MS && WorkerSlots.onlyMember(this.liveMembers, member);
   }
 
   /** One job of this process is over (answered, failed or given up). */

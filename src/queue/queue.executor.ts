@@ -173,9 +173,14 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         // The input goes on the blob connection, not Bull's: Redis must have it before any worker can see the job.
         if (inputBlob) {
           const body = input.body;
-          // Stored all the same: the worker of any process may take the job.
+          // For this process's own worker (UFOP_ROLE=all); stored as well unless it is the only live worker: the
+          // worker of any process may take the job.
           this.handoff?.offerInput(jobId, body);
-          if (this.handIn(jobId, body)) {
+          if (this.holdsInput()) {
+            data.input.held = true;
+            inputBlob = false; // nothing in Redis to delete (unless another worker asks for it: `serveInput`)
+            input[releaseInputBytes]();
+          } else if (this.handIn(jobId, body)) {
             data.input.inFile = this.host!.scope;
             files.input = true;
             input[releaseInputBytes]();
@@ -186,8 +191,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
             await stored;
           }
           // Redis (or the folder) has all of it, so the socket is done with it: it serves another request's input or
-          // output (a buffer of a web-only process's pool; the pool ignores any other).
-          webBuffers.release(body);
+          // output (a buffer of a web-only process's pool; the pool ignores any other). One held in memory is not.
+          if (!data.input.held) webBuffers.release(body);
         }
         await this.queue.add(data, { jobId });
       }
@@ -196,8 +201,8 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       // A worker of another process freed the input's file, or had it sent through Redis (then it is gone); this
       // process's own worker took the input from memory and left the file.
       if (!result.bytes) files.input = false;
-      // The input went through Redis after all when a worker of another folder asked for it (`serveInput`).
-      if (data.input.inFile && !this.servedInputs.delete(jobId)) inputBlob = false;
+      // The input went through Redis after all when a worker of another folder or process asked for it (`serveInput`).
+      if (data.input.inFile || data.input.held) inputBlob = this.servedInputs.delete(jobId);
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
       // Run by this process's own worker: the output is here already (its input blob goes in `cleanUp`).
       if (result.bytes) return { status: result.status, headers: result.headers, body: result.bytes };
@@ -224,7 +229,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       clearTimeout(timer);
       input.signal.removeEventListener('abort', onAbort);
       this.handoff?.withdrawInput(jobId);
-      if (!cleaned) this.cleanUp(jobId, inputBlob, files);
+      if (!cleaned) this.cleanUp(jobId, inputBlob || this.servedInputs.has(jobId), files);
     }
   }
 
@@ -272,17 +277,34 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   /**
-   * A worker that does not share this process's folder took a job whose input is there (it came after the input was
-   * written): the input goes to Redis for it, from the file. Nothing is done for a request that is over.
+   * Keeps a job's input in memory only, for this process's own worker (UFOP_ROLE=all), while that worker is the only
+   * live one (as last read, within a second): no other worker is there to read it from Redis or the folder.
+   */
+  private holdsInput(): boolean {
+    const own = this.handoff?.ownWorker;
+    return own !== undefined && this.depth.onlyWorker(own);
+  }
+
+  /**
+   * A worker that does not share this process's folder took a job whose input is there, or a worker of another
+   * process took a job whose input this process held in memory (it came after the input was written or kept): the
+   * input goes to Redis for it, from the file or the memory. Nothing is done for a request that is over.
    */
   private async serveInput(jobId: string): Promise<void> {
-    if (!this.pending.has(jobId) || !this.host) return;
+    if (!this.pending.has(jobId)) return;
+    const held = this.handoff?.heldInput(jobId);
+    if (!held && !this.host) return;
     try {
-      const bytes = this.host.read(jobId, 'in');
+      const bytes = held ?? this.host!.read(jobId, 'in');
       const key = this.keys.input(jobId);
       await this.blobStore().put(key, bytes);
-      this.host.discard(jobId, 'in');
-      this.logger.log(`job ${jobId}: its worker uses another handoff folder: input sent through Redis`);
+      if (held) this.handoff!.withdrawInput(jobId);
+      else this.host!.discard(jobId, 'in');
+      this.logger.log(
+        held
+          ? `job ${jobId}: its worker is another process: input sent through Redis`
+          : `job ${jobId}: its worker uses another handoff folder: input sent through Redis`,
+      );
       // The request deletes the input at its end; one that ended already (the worker may read the input, run and
       // answer before this process hears Redis's OK) did not know to, so it is deleted here.
       if (this.pending.has(jobId)) this.servedInputs.add(jobId);

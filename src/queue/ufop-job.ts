@@ -32,6 +32,11 @@ export interface UfopJobData {
      * folder asks the web process for it (a `need` reply), which then stores it in Redis.
      */
     inFile?: string;
+    /**
+     * The web process holds the input in memory (`UFOP_ROLE=all`, its own worker the only live one when it added the
+     * job): its worker takes it there; any other worker asks for it (a `need` reply), and it is stored in Redis then.
+     */
+    held?: true;
   };
   /** Epoch ms past which the web tier has answered 504: the worker fails the job rather than run it late. */
   deadline: number;
@@ -49,7 +54,7 @@ export interface UfopJobData {
 /**
  * What a worker publishes on a job's reply channel: its result (with a small output's bytes, or `inFile` when the
  * output waits in the handoff folder), or the status and message of its failure; or, before either, that it needs
- * the input in Redis (it was handed over in a folder the worker does not share).
+ * the input in Redis (it was handed over in a folder the worker does not share, or held in the web process's memory).
  */
 export type UfopJobReply =
   | { id: string; result: UfopJobResult & { body?: string; inFile?: true } }

@@ -98,6 +98,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     this.host = hostHandoffFor(this.options, (message) => this.logger.warn(message));
     const slots = new WorkerSlots(client, this.keys.workers(), concurrency, this.options.queueLockMs, this.host?.scope);
     this.advertised = slots;
+    // The web side of this process keeps an input in memory only while this worker is the only live one.
+    if (this.handoff) this.handoff.ownWorker = slots.member;
     slots.start();
     this.logger.log(`worker running up to ${concurrency} jobs at once`);
   }
@@ -215,9 +217,13 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       const { bytes, ...described } = data.input;
       // A small input rides in the job; one this process's web side still holds is taken from it (`LocalHandoff`).
       const held = bytes === undefined ? this.handoff?.takeInput(jobId) : undefined;
-      // An input handed over in a folder: read there when this worker shares it, else asked for through Redis.
+      // An input held by the web process of a job of this process's own is there until its request ends: if it is not,
+      // the request is over.
+      if (data.input.held && !held && this.handoff?.isLocal(data.replyTo)) throw encodeFailure(503, INPUT_GONE_MESSAGE);
+      // An input handed over in a folder: read there when this worker shares it, else asked for through Redis; one
+      // held in another process's memory is asked for.
       const handedIn =
-        bytes === undefined && !held && data.input.inFile !== undefined
+        bytes === undefined && !held && (data.input.inFile !== undefined || data.input.held)
           ? await this.handedIn(job, blobs, inputKey, remaining)
           : undefined;
       const fromFolder = handedIn?.fromFolder ?? false;

@@ -13,7 +13,8 @@ import { randomUUID } from 'node:crypto';
  * every live worker names its own token (`sharedBy`).
  */
 export class WorkerSlots {
-  private readonly member: string;
+  /** This process's member of the set (`<slots>:<uuid>` or `<slots>:<uuid>:<token>`). */
+  readonly member: string;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -61,6 +62,11 @@ export class WorkerSlots {
     let slots = 0;
     for (const member of members) slots += Number.parseInt(member, 10) || 0;
     return slots;
+  }
+
+  /** Whether `member` is the one live worker. */
+  static onlyMember(members: string[], member: string): boolean {
+    return members.length === 1 && members[0] === member;
   }
 
   /** Whether there are live workers and every one of them uses the handoff folder of token `handoff`. */

@@ -72,6 +72,16 @@ export class RedisServer {
     }
   }
 
+  /** The length of the list at `key` (a queue's wait list, say). */
+  async llen(key: string): Promise<number> {
+    const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
+    try {
+      return await client.llen(key);
+    } finally {
+      client.disconnect();
+    }
+  }
+
   /**
    * The keys matching `pattern` once none is left or `waitMs` has passed: a request's last DEL may leave its process
    * after the answer did (a process's Redis writes go out at the end of its turn).
