@@ -5,7 +5,6 @@ import { UFOP_CONFIG } from '../ufop.constants';
 import { UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import { ufopQueueOptions } from './ufop-queue.options';
 import { batchWritesPerTick } from './tick-writes';
-import { waitBlockingWhenDrained } from './drained-wait';
 
 /**
  * The Bull queue of queue mode, made from the resolved options; undefined in inline mode. Bull (and ioredis with
@@ -24,10 +23,7 @@ const queueProvider: Provider = {
     // job slots (the blocking connection exists only where jobs are run; the subscriber only subscribes).
     const connections = queue as unknown as Record<'client' | 'bclient', Parameters<typeof batchWritesPerTick>[0]>;
     batchWritesPerTick(connections.client);
-    if (options.role !== 'web') {
-      batchWritesPerTick(connections.bclient);
-      waitBlockingWhenDrained(queue);
-    }
+    if (options.role !== 'web') batchWritesPerTick(connections.bclient);
     return queue;
   },
 };
