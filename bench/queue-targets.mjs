@@ -202,7 +202,39 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 09:48 UTC, the first with the handoff folder (the README's queue
+The table above is from the run of 2026-11-29 12:08 UTC, on the slowest machine of these runs: node:http 77 µs per
+1 KiB request at 16 connections (21 at 19:17 the day before, 49 at 09:48), plain Express 386 (135, 259), inline mode
+573 (262, 559) and 3139 per 1 MiB request (1226, 2123). It is the first run in which one process (UFOP_ROLE=all)
+keeps an input in memory only while its own worker is the only live one (the README's queue section), where it was
+written to the handoff folder (or stored in Redis) for any worker: side by side before the run (one process, 1 MiB
+echoes, 4 interleaved rounds), 5818–6899 → 4843–5426 µs of server CPU per request and 170–196 → 224–248 req/s at 16
+connections, 7016–8470 → 4948–6475 µs and a p50 of 5.8–6.7 → 3.5–4.9 ms at one. Every 1 MiB cell meets its target
+(one process 1.94× inline, one web and one worker 2.83×, runserver + runworker 2.75× one inline process and 2.24×
+inline run as runserver), as do the 1 KiB CPU cells of the layouts with one or two processes (2.83–3.53×). The
+runserver + runworker layout at 1 KiB and 16 connections does not: 3624 µs per request (3526–3984 over the rounds),
+6.32× inline, against 1417 (2.54×) at 09:48. That layout alone beside the same layout built from the commit before
+this session's changes (35acd72), right after the run (1 KiB, 16 connections, 3 s measurements in 4 interleaved
+rounds), cost 1746–2143 µs per request in either build (784–936 req/s): the code is not what changed. With all nine
+servers up, the ones not being measured still wake on their timers (each worker's blocking wait ends every second,
+each process renews its slots and checks for stalled jobs), and on this machine a wake-up is dear: measured alone
+(1 KiB, interleaved rounds), a queued request at one connection cost Redis 676–775 µs of CPU, the web process
+1634–1918 and the worker 1584–1783, against 211–273, 778–1030 and 531–681 at 16 connections, where one pass of each
+event loop serves several requests: the difference is what the passes themselves cost. The targets set in absolute figures are missed by more than at 09:48: 3.2–5.2× the predecessor
+at 1 KiB and 16 connections (inline mode itself answered 1799 req/s), and a p50 of 2.4–4.3 ms at one connection.
+
+Measured on this machine and not kept: a job slot that found the queue empty when it finished a job went straight
+to Bull's blocking wait instead of running Bull's moveToActive script once more on the same empty list (a round
+trip, a script and a publish saved per job when jobs come one at a time). At one connection it took 10% off a
+worker's CPU; at 16 it cost throughput in each of 5 interleaved rounds (721–973 against 890–1100 req/s, one web and
+one worker): under load the list is often empty for an instant when a job finishes, and Bull's second look often
+finds the job that came meanwhile, where the blocking wait needs a BRPOPLPUSH and a moveToActive, queued behind the
+process's other slots on its one blocking connection. Another measurement, for what it would take: the request
+context (\`AsyncLocalStorage\`, which gives every log line of a request its id, the handler's own included) makes
+Node 20 run a hook for every promise a process creates; with it replaced by a plain variable, one web and one worker
+process cost 791–906 and 528–569 µs per 1 KiB request at 16 connections, against 973–1000 and 613–674 (4
+interleaved rounds): 12–14% of their CPU. Node 20 has no cheaper way to carry a request's context, so it stays.
+
+The run of 2026-11-29 09:48 UTC was the first with the handoff folder (the README's queue
 section: between a web process and a worker of one machine, inputs and outputs of 32 KiB to 2 MiB go through files in
 /dev/shm, and Redis carries only the job), on the busiest machine of these runs: node:http 49 µs per 1 KiB request
 against 21 at 19:17, inline mode 559 against 262, and 2123 per 1 MiB request against 1226. Every target set as a
