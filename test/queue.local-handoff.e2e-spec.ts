@@ -96,6 +96,30 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     return calls;
   };
 
+  /**
+   * One process (web + worker) whose only slot is busy with a 20 s job, and three 100 KiB echoes waiting behind it:
+   * their inputs held in the web side's memory (its own worker is the only live one), none in the folder.
+   */
+  const heldBehindBusySlot = async (label: string) => {
+    const prefix = uniquePrefix(`handoff-${label}`);
+    const env = { UFOP_QUEUE_PREFIX: prefix, UFOP_CONCURRENCY: '1', UFOP_HANDOFF_DIR: machine(label) };
+    const all = await start({ ...env, UFOP_ROLE: 'all' });
+    await freshView(all.baseUrl);
+    const slow = callHandler(all.baseUrl, 'demo/fixture/slow/20000', Buffer.from('x'));
+    slow.catch(() => undefined); // not waited for: it ends with the test
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const bodies = Array.from({ length: 3 }, (_, i) => randomBytes(BODY_BYTES + i));
+    const answers = Promise.all(bodies.map((body) => callHandler(all.baseUrl, 'demo/echo', body).catch(() => null)));
+    expect(
+      await eventually(
+        () => redis.llen(`${prefix}:ufop:wait`),
+        (waiting) => waiting === 3,
+      ),
+    ).toBe(3);
+    expect([...filesIn(machine(label), 'busy'), ...filesIn(machine(label), 'free')]).toEqual([]);
+    return { env, all, bodies, answers };
+  };
+
   it('one process (web + worker): no byte goes through Redis', async () => {
     const all = await start({
       UFOP_ROLE: 'all',
@@ -205,26 +229,10 @@ describe('queue mode hands bytes over in memory within one process, through a fo
   }, 60_000);
 
   it('a worker of another process that takes a job whose input one process (web + worker) holds in memory gets it through Redis', async () => {
-    const prefix = uniquePrefix('handoff-held');
-    const env = { UFOP_QUEUE_PREFIX: prefix, UFOP_CONCURRENCY: '1', UFOP_HANDOFF_DIR: machine('held') };
-    const all = await start({ ...env, UFOP_ROLE: 'all' });
-    // Its only slot is busy: the next jobs wait, their inputs held in the web side's memory (its own worker is the
-    // only live one). Then a worker process comes, of the same folder even, and takes them.
-    await freshView(all.baseUrl);
-    const slow = callHandler(all.baseUrl, 'demo/fixture/slow/20000', Buffer.from('x'));
-    slow.catch(() => undefined); // not waited for: it ends with the test
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const bodies = Array.from({ length: 3 }, (_, i) => randomBytes(BODY_BYTES + i));
-    const answers = Promise.all(bodies.map((body) => callHandler(all.baseUrl, 'demo/echo', body)));
-    expect(
-      await eventually(
-        () => redis.llen(`${prefix}:ufop:wait`),
-        (waiting) => waiting === 3,
-      ),
-    ).toBe(3);
-    expect([...filesIn(machine('held'), 'busy'), ...filesIn(machine('held'), 'free')]).toEqual([]);
+    const { env, all, bodies, answers } = await heldBehindBusySlot('held');
+    // A worker process comes, of the same folder even, and takes them.
     await start({ ...env, UFOP_ROLE: 'worker' });
-    expect((await answers).map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]))).toEqual([
+    expect((await answers).map((answer, i) => answer?.status === 200 && answer.body.equals(bodies[i]))).toEqual([
       true,
       true,
       true,
@@ -236,6 +244,28 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     expect(served).toBe(3);
     expect(await redis.keysLeft('*:blob:*')).toEqual([]);
     expect(filesIn(machine('held'), 'busy')).toEqual([]);
+  }, 60_000);
+
+  it('a worker that asks for an input whose web process is gone fails the job at once, without looking for it', async () => {
+    const { env, all, answers } = await heldBehindBusySlot('gone');
+    await all.kill(); // the inputs go with it; the jobs stay in Redis
+    await answers; // cut with their process
+    // A worker that comes takes them, asks for each input, and hears that no one listens on the web process's reply
+    // channel: it fails each job at once, with no look in Redis for an input that will never come.
+    let inputGets = 0;
+    await monitored(
+      redis.port,
+      (line) => (inputGets += /"get" "[^"]*:blob:[^"]*:in"/i.test(line) ? 1 : 0),
+      async () => {
+        const worker = await start({ ...env, UFOP_ROLE: 'worker' });
+        const failed = await eventually(
+          () => worker.output.match(/cmd=\S*echo status=503/g)?.length ?? 0,
+          (count) => count === 3,
+        );
+        expect(failed).toBe(3);
+      },
+    );
+    expect(inputGets).toBe(0);
   }, 60_000);
 
   it('with UFOP_HANDOFF_DIR=off, the bytes go through Redis between processes of one machine', async () => {

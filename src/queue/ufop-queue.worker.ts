@@ -298,9 +298,11 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * An input handed over in a folder this worker does not share (the web process read the workers before this one
-   * came): the web process is asked for it on its reply channel and stores it in Redis, where this worker looks for
-   * it, more rarely as time passes, for at most `INPUT_ASK_MS` (a web process that is gone never answers).
+   * An input handed over in a folder this worker does not share, or held in the memory of a web process of another
+   * process (it read the workers before this one came): the web process is asked for it on its reply channel and
+   * stores it in Redis, where this worker looks for it, more rarely as time passes, for at most `INPUT_ASK_MS`. A
+   * web process that is gone never answers: when no one listens on its channel (PUBLISH says how many heard), the job
+   * fails at once.
    */
   private async askForInput(
     job: Job<UfopJobData>,
@@ -308,7 +310,12 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     key: string,
     remaining: number,
   ): Promise<Buffer> {
-    this.reply(job, { id: String(job.id), need: 'input' });
+    const channel = job.data.replyTo;
+    const ask: UfopJobReply = { id: String(job.id), need: 'input' };
+    const client = this.queue!.client as unknown as Redis;
+    // A failed PUBLISH (Redis away) is not taken for an answer: the GETs below meet the same trouble, and end the job.
+    const heard = channel ? await client.publish(channel, JSON.stringify(ask)).catch(() => undefined) : 0;
+    if (heard === 0) throw encodeFailure(503, INPUT_GONE_MESSAGE);
     const giveUpAt = Date.now() + Math.min(remaining, INPUT_ASK_MS);
     for (let pause = 2; Date.now() < giveUpAt; pause = Math.min(pause * 2, 100)) {
       await new Promise((resolve) => setTimeout(resolve, pause));
