@@ -120,6 +120,32 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     return { env, all, bodies, answers };
   };
 
+  /**
+   * Three echoes answered byte-exact through inputs that `web` sent through Redis for a worker that asked (its log
+   * line, `line`, once each), with no blob left in Redis nor file in `folder`'s busy/.
+   */
+  const servedThroughRedis = async (
+    web: UfopProcess,
+    line: RegExp,
+    answers: Promise<Array<{ status: number; body: Buffer } | null>>,
+    bodies: Buffer[],
+    folder: string,
+  ) => {
+    expect((await answers).map((answer, i) => answer?.status === 200 && answer.body.equals(bodies[i]))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    // The web process logs each input it sends (its output may reach this test after the answers), and deletes it.
+    const served = await eventually(
+      () => web.output.match(new RegExp(line.source, 'g'))?.length ?? 0,
+      (count) => count === 3,
+    );
+    expect(served).toBe(3);
+    expect(await redis.keysLeft('*:blob:*')).toEqual([]);
+    expect(filesIn(folder, 'busy')).toEqual([]);
+  };
+
   it('one process (web + worker): no byte goes through Redis', async () => {
     const all = await start({
       UFOP_ROLE: 'all',
@@ -211,39 +237,28 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     expect(waiting).toBe(3);
     await first.kill(); // only the other worker can take them now, however long it takes to start
     await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('elsewhere') });
-    expect((await answers).map((answer, i) => answer.status === 200 && answer.body.equals(bodies[i]))).toEqual([
-      true,
-      true,
-      true,
-    ]);
-    expect((await nudge).status).toBe(200);
-    // The first worker is gone: only the other one answered, with inputs it could only get through Redis. The web
-    // process logs each input it sends there (its output may reach this test after the answers), and deletes it.
-    const served = await eventually(
-      () => web.output.match(/its worker uses another handoff folder: input sent through Redis/g)?.length ?? 0,
-      (count) => count === 3,
+    // The first worker is gone: only the other one answered, with inputs it could only get through Redis.
+    await servedThroughRedis(
+      web,
+      /its worker uses another handoff folder: input sent through Redis/,
+      answers,
+      bodies,
+      machine('late'),
     );
-    expect(served).toBe(3);
-    expect(await redis.keysLeft('*:blob:*')).toEqual([]);
-    expect(filesIn(machine('late'), 'busy')).toEqual([]);
+    expect((await nudge).status).toBe(200);
   }, 60_000);
 
   it('a worker of another process that takes a job whose input one process (web + worker) holds in memory gets it through Redis', async () => {
     const { env, all, bodies, answers } = await heldBehindBusySlot('held');
     // A worker process comes, of the same folder even, and takes them.
     await start({ ...env, UFOP_ROLE: 'worker' });
-    expect((await answers).map((answer, i) => answer?.status === 200 && answer.body.equals(bodies[i]))).toEqual([
-      true,
-      true,
-      true,
-    ]);
-    const served = await eventually(
-      () => all.output.match(/its worker is another process: input sent through Redis/g)?.length ?? 0,
-      (count) => count === 3,
+    await servedThroughRedis(
+      all,
+      /its worker is another process: input sent through Redis/,
+      answers,
+      bodies,
+      machine('held'),
     );
-    expect(served).toBe(3);
-    expect(await redis.keysLeft('*:blob:*')).toEqual([]);
-    expect(filesIn(machine('held'), 'busy')).toEqual([]);
   }, 60_000);
 
   it('a worker that asks for an input whose web process is gone fails the job at once, without looking for it', async () => {

@@ -307,6 +307,9 @@ function tryUnlink(path: string): void {
 
 const warned = new Set<string>();
 
+/** What to do about a folder the processes would not use (told at start, and by `doctor`). */
+export const HANDOFF_DIR_FIX = "set UFOP_HANDOFF_DIR to a folder of this user's own, or to off";
+
 /**
  * The process's handoff folder (`UFOP_HANDOFF_DIR`), or undefined: turned off, or not usable, which `warn` is told
  * once. Its files live as long as Redis's blobs would: a handler's timeout and a margin.
@@ -322,7 +325,7 @@ export function hostHandoffFor(
   if (!warned.has(dir)) {
     warned.add(dir);
     warn(
-      `inputs and outputs go through Redis: the handoff folder cannot be used (${handoff.message}); set UFOP_HANDOFF_DIR to a folder of this user's own, or to off`,
+      `inputs and outputs go through Redis: the handoff folder cannot be used (${handoff.message}); ${HANDOFF_DIR_FIX}`,
     );
   }
   return undefined;

@@ -156,11 +156,13 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private reply(job: Job<UfopJobData>, reply: UfopJobReply): void {
+  /** Publishes `reply` on the job's reply channel: how many listened (0 without a channel; undefined if it failed). */
+  private reply(job: Job<UfopJobData>, reply: UfopJobReply): Promise<number | undefined> {
     const channel = job.data?.replyTo;
-    if (!channel) return;
-    (this.queue!.client as unknown as Redis).publish(channel, JSON.stringify(reply)).catch((error: Error) => {
+    if (!channel) return Promise.resolve(0);
+    return (this.queue!.client as unknown as Redis).publish(channel, JSON.stringify(reply)).catch((error: Error) => {
       this.logger.warn(`job ${reply.id}: reply not published: ${error.message}`);
+      return undefined;
     });
   }
 
@@ -212,39 +214,18 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     // Made on first use, as in inline mode: most handlers never look at their signal.
     const abort = new LazyAbort(JOB_OVER);
     const temp = new RequestTempFiles(this.admission.ensureTempDir());
-    const inputKey = this.keys.input(jobId);
     try {
-      const { bytes, ...described } = data.input;
-      // A small input rides in the job; one this process's web side still holds is taken from it (`LocalHandoff`).
-      const held = bytes === undefined ? this.handoff?.takeInput(jobId) : undefined;
-      // An input held by the web process of a job of this process's own is there until its request ends: if it is not,
-      // the request is over.
-      if (data.input.held && !held && this.handoff?.isLocal(data.replyTo)) throw encodeFailure(503, INPUT_GONE_MESSAGE);
-      // An input handed over in a folder: read there when this worker shares it, else asked for through Redis; one
-      // held in another process's memory is asked for.
-      const handedIn =
-        bytes === undefined && !held && (data.input.inFile !== undefined || data.input.held)
-          ? await this.handedIn(job, blobs, inputKey, remaining)
-          : undefined;
-      const fromFolder = handedIn?.fromFolder ?? false;
-      const stored =
-        bytes !== undefined
-          ? { body: Buffer.from(bytes, 'base64') }
-          : held
-            ? { body: held }
-            : handedIn
-              ? { body: handedIn.body }
-              : await this.takeInput(client, blobs, inputKey, data.input.size, temp);
+      const { bytes: _bytes, ...described } = data.input;
+      const { stored, done } = await this.inputOf(job, client, blobs, remaining, temp);
       const input = new UfopInput({ ...described, ...stored, signal: abort.signal, temp });
       const response = await raceDeadline(
         this.dispatcher.invoke({ handlerId: data.handlerId, params: data.params, input }),
         remaining,
         () => new UfopTimeoutError(handlerTimeoutMessage(configured)),
       );
-      // The input is no longer needed (the handler has answered): free its room in Redis before the output takes some.
-      // Not for one taken from this process's web side: its request ends now, and the web side deletes it then.
-      if (fromFolder) this.host!.release(jobId, 'in');
-      else if (data.input.size > 0 && bytes === undefined && !held) client.del(inputKey).catch(() => undefined);
+      // The input is no longer needed (the handler has answered): its room in Redis or its file is freed before the
+      // output takes some.
+      done();
       let body = response.body;
       if (body instanceof BufferStream && !body.readableDidRead) body = body.buffer;
       if (!Buffer.isBuffer(body)) {
@@ -273,28 +254,49 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * An input the web process handed over in its folder. When this worker shares the folder, it reads the file and
-   * leaves it there until the handler has answered (a worker that takes the job again after this one died reads it
-   * too); a file no longer there was sent through Redis for a worker of another folder, or the request is over.
+   * Where a job's input is, and what to do once its handler has answered (`done`):
+   * - a small one rides in the job;
+   * - one this process's web side still holds (UFOP_ROLE=all) is taken from it; its request ends now, and the web
+   *   side deletes what it stored then. One it held in memory only and no longer holds belongs to a request that is
+   *   over;
+   * - one handed over in this worker's folder is read there and left in place until the handler has answered (a
+   *   worker that takes the job again after this one died reads it too); a file no longer there was sent through Redis
+   *   for a worker of another folder, or the request is over;
+   * - one in a folder this worker does not share, or held in another process's memory, is asked for (`askForInput`);
+   * - any other is in Redis, and is deleted there once the handler has answered.
    */
-  private async handedIn(
+  private async inputOf(
     job: Job<UfopJobData>,
+    client: Redis,
     blobs: RedisBlobStore,
-    key: string,
     remaining: number,
-  ): Promise<{ body: Buffer; fromFolder: boolean }> {
-    const { input } = job.data;
+    temp: RequestTempFiles,
+  ): Promise<{ stored: { body: Buffer } | { file: { path: string; size: number } }; done: () => void }> {
+    const { input, replyTo } = job.data;
+    const jobId = String(job.id);
+    const key = this.keys.input(jobId);
+    const keep = () => undefined;
+    const freeRedis = () => void client.del(key).catch(() => undefined);
+    if (input.bytes !== undefined) return { stored: { body: Buffer.from(input.bytes, 'base64') }, done: keep };
+    const local = this.handoff?.takeInput(jobId);
+    if (local) return { stored: { body: local }, done: keep };
+    if (input.held && this.handoff?.isLocal(replyTo)) throw encodeFailure(503, INPUT_GONE_MESSAGE);
     if (this.host && input.inFile === this.host.scope) {
+      const host = this.host;
       try {
-        return { body: this.host.read(String(job.id), 'in', input.size), fromFolder: true };
+        return { stored: { body: host.read(jobId, 'in', input.size) }, done: () => host.release(jobId, 'in') };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
       const body = await blobs.get(key);
       if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
-      return { body, fromFolder: false };
+      return { stored: { body }, done: freeRedis };
     }
-    return { body: await this.askForInput(job, blobs, key, remaining), fromFolder: false };
+    if (input.inFile !== undefined || input.held) {
+      return { stored: { body: await this.askForInput(job, blobs, key, remaining) }, done: freeRedis };
+    }
+    const stored = await this.takeInput(client, blobs, key, input.size, temp);
+    return { stored, done: input.size > 0 ? freeRedis : keep };
   }
 
   /**
@@ -310,11 +312,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     key: string,
     remaining: number,
   ): Promise<Buffer> {
-    const channel = job.data.replyTo;
-    const ask: UfopJobReply = { id: String(job.id), need: 'input' };
-    const client = this.queue!.client as unknown as Redis;
     // A failed PUBLISH (Redis away) is not taken for an answer: the GETs below meet the same trouble, and end the job.
-    const heard = channel ? await client.publish(channel, JSON.stringify(ask)).catch(() => undefined) : 0;
+    const heard = await this.reply(job, { id: String(job.id), need: 'input' });
     if (heard === 0) throw encodeFailure(503, INPUT_GONE_MESSAGE);
     const giveUpAt = Date.now() + Math.min(remaining, INPUT_ASK_MS);
     for (let pause = 2; Date.now() < giveUpAt; pause = Math.min(pause * 2, 100)) {

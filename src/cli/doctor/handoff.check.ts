@@ -1,7 +1,7 @@
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolveHandoffDir, resolveMode } from '../../config/ufop-options.factory';
-import { HANDOFF_MAX_BYTES, handoffDirTrouble } from '../../queue/host-handoff';
+import { HANDOFF_DIR_FIX, HANDOFF_MAX_BYTES, handoffDirTrouble } from '../../queue/host-handoff';
 import { INLINE_BYTES } from '../../queue/ufop-job';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
 
@@ -12,7 +12,6 @@ import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
 export const HANDOFF_LOW_FREE_BYTES = 16 * 2 * HANDOFF_MAX_BYTES;
 
 const MiB = 1024 * 1024;
-const FOLDER_FIX = "set UFOP_HANDOFF_DIR to a folder of this user's own that others may not write, or to off";
 
 /**
  * Queue mode's handoff folder (`UFOP_HANDOFF_DIR`): usable by this user (its own, closed to others: else the processes
@@ -46,7 +45,7 @@ export const handoffCheck: DoctorCheck = {
       return {
         status: 'warn',
         summary: `the handoff folder cannot be used (${trouble}): every input and output will go through Redis`,
-        fix: FOLDER_FIX,
+        fix: HANDOFF_DIR_FIX,
       };
     }
     const free = freeBytes(dir);
@@ -55,7 +54,7 @@ export const handoffCheck: DoctorCheck = {
       return {
         status: 'warn',
         summary: `${where}: the free room of its filesystem cannot be read`,
-        fix: FOLDER_FIX,
+        fix: HANDOFF_DIR_FIX,
       };
     }
     return roomResult(where, free);
