@@ -8,6 +8,7 @@ import { readUfopEnv } from './config/ufop-env';
 import { UFOP_CONFIG } from './ufop.constants';
 import { applyServerLimits } from './http/server-limits';
 import { applyHeapGrowth } from './config/heap-growth';
+import { raiseMallocThresholds } from './config/malloc-thresholds';
 
 /** The root module of an application, as `NestFactory.create` takes it. */
 export type EntryModule = Parameters<typeof NestFactory.create>[0];
@@ -19,6 +20,7 @@ export type EntryModule = Parameters<typeof NestFactory.create>[0];
  */
 export class UfopFactory {
   static async create(module: EntryModule, options: NestApplicationOptions = {}): Promise<INestApplication> {
+    raiseMallocThresholds(); // first: boot's own collections free the block
     // Logs go to stdout and, when UFOP_LOG_DIR is set (the image sets it), to a file too: see src/logging.
     const logger = options.logger ?? createUfopLogger();
     // abortOnError off: a boot error reaches the caller (bootstrap prints it as one line) instead of process.abort().
@@ -47,6 +49,7 @@ export class UfopFactory {
     module: EntryModule,
     options: NestApplicationOptions = {},
   ): Promise<INestApplicationContext> {
+    raiseMallocThresholds();
     const logger = options.logger ?? createUfopLogger();
     const app = await NestFactory.createApplicationContext(module, {
       bufferLogs: false,

@@ -1,6 +1,9 @@
+import { MMAP_THRESHOLD } from '../../config/malloc-thresholds';
+
 /**
  * glibc's malloc settings for the processes of `runserver` and `runworker`. The C library reads them as a process
- * starts, and nothing can change them later, so only a process that starts others can give them.
+ * starts: only a process that starts others can give them. (A process started otherwise raises its own thresholds
+ * the one way it can, to 8 and 16 MiB: src/config/malloc-thresholds.ts.)
  *
  * Why: a UFOP process allocates and frees buffers of a body's size all the time (a worker reads each job's input
  * into a new one), and V8 frees the dead ones in batches when it collects. With glibc's defaults, a batch that leaves
@@ -16,7 +19,6 @@
  * Fixed values turn off glibc's own adjustment, which raises the mmap threshold to the largest block freed so far and
  * the trim threshold to twice that (up to 32 and 64 MiB), so these stay within what the defaults reach on their own.
  */
-const MMAP_THRESHOLD = 8 * 1024 * 1024; // UFOP_SPILL_BYTES's default: larger bodies go to temp files
 const TRIM_THRESHOLD = 32 * 1024 * 1024;
 
 /** The value of `GLIBC_TUNABLES` the supervisor gives its processes when the environment has none. */
