@@ -202,7 +202,26 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 12:08 UTC, on the slowest machine of these runs: node:http 77 µs per
+The table above is from the run of 2026-11-29 14:33 UTC (node:http 44 µs per 1 KiB request at 16 connections,
+inline mode 402, and 2614 per 1 MiB request; load average 2.1 at the start, 4.7 at the end), the first in which a
+process started with \`node\` raises glibc's malloc thresholds itself as it boots (the README's "Processes" paragraph),
+so the layouts the bench starts by hand have them too. A run on the same machine 45 minutes before it (13:48 UTC,
+without that change; inline mode 323 µs per 1 KiB request, 1450 per 1 MiB) had one web and one worker process at
+9329 µs per 1 MiB request (6.43× inline; 7946–9892 over its rounds), against 3561–4676 measured alone right after;
+in such spells its worker took 210–220 page faults per job. Side by side after the change (that layout, 1 MiB, 16
+connections, 4 interleaved rounds, with glibc's defaults as the control): 2–4 faults per job and 3126–3842 µs per
+request, against 7–188 (71–188 in 7 of 8 rounds) and 3736–7583. In this run that layout still cost 7500–8664 µs per
+1 MiB request (3.16× inline; 4.17× over the Unix socket), after a warm-up at 3526: with the other servers up, its
+worker has spells of 110–164 page faults per job that end by themselves within seconds (4 s slices of 1 MiB load:
+110.6 and 163.9 faults per job in the first two, then 22.4, 0.8, 0.6 and 0.5, its CPU per job falling from
+4695–5811 to 1452–1516 µs). perf puts them in the copy of each input, read from the handoff folder, into a new
+buffer; the thresholds do not prevent them. The other 1 MiB cells met their target (one process 1.44×, 1.42× over
+the Unix socket; runserver + runworker 2.62× one inline process, 2.55× inline run as runserver), as did the 1 KiB
+CPU cells of the layouts of one or two processes (1.78–2.65×). Runserver + runworker at 1 KiB did not (2637 µs,
+6.57×). The throughput target was met by one layout of five (4.0–10.1× the predecessor), the p50 target by three
+(1.2–2.4 ms).
+
+The run of 2026-11-29 12:08 UTC was on the slowest machine of these runs: node:http 77 µs per
 1 KiB request at 16 connections (21 at 19:17 the day before, 49 at 09:48), plain Express 386 (135, 259), inline mode
 573 (262, 559) and 3139 per 1 MiB request (1226, 2123). It is the first run in which one process (UFOP_ROLE=all)
 keeps an input in memory only while its own worker is the only live one (the README's queue section), where it was
