@@ -18,8 +18,8 @@ export const MMAP_THRESHOLD = 8 * 1024 * 1024;
  * again page by page: one web and one worker process started with `node`, 1 MiB echoes at 16 connections, had the
  * worker take 210–220 page faults per job in the runs where this happened, and 7.8–9.3 ms of CPU per job against
  * 1.6–2.7 ms in those where it did not (a page fault is dear on a virtual machine). `runserver` and `runworker`
- * set the same thresholds through `GLIBC_TUNABLES` (src/cli/supervisor/malloc-tunables.ts); this covers a process
- * started any other way.
+ * give their processes fixed thresholds (8 and 32 MiB) through `GLIBC_TUNABLES` (src/cli/supervisor/malloc-tunables.ts);
+ * this covers a process started any other way.
  *
  * Not done when the environment sets `GLIBC_TUNABLES`, even empty: thresholds set there turn glibc's adjustment off
  * anyway, and an empty one is how to ask for glibc's defaults. Harmless where malloc is not glibc's (musl ignores it).
