@@ -23,13 +23,17 @@ export const MMAP_THRESHOLD = 8 * 1024 * 1024;
  *
  * Not done when the environment sets `GLIBC_TUNABLES`, even empty: thresholds set there turn glibc's adjustment off
  * anyway, and an empty one is how to ask for glibc's defaults. Harmless where malloc is not glibc's (musl ignores it).
- * Returns whether the block was allocated.
+ * Returns whether the thresholds are raised by this process (the block is allocated once).
  */
 export function raiseMallocThresholds(
   env: Record<string, string | undefined> = process.env,
   platform: NodeJS.Platform = process.platform,
 ): boolean {
   if (platform !== 'linux' || env.GLIBC_TUNABLES !== undefined) return false;
-  Buffer.allocUnsafeSlow(MMAP_THRESHOLD);
+  // Once per process: glibc keeps the raised thresholds, and an application made again (tests) needs no new block.
+  if (!raised) Buffer.allocUnsafeSlow(MMAP_THRESHOLD);
+  raised = true;
   return true;
 }
+
+let raised = false;

@@ -87,7 +87,7 @@ export class QueueDepth {
    * quiet spell the answer is no until a fresh read says otherwise (a worker of another folder may have come).
    */
   sharedBy(handoff: string): boolean {
-    return Date.now() - this.readAt < SHARED_VIEW_MS && WorkerSlots.sharedBy(this.liveMembers, handoff);
+    return WorkerSlots.sharedBy(this.recentMembers(), handoff);
   }
 
   /**
@@ -95,7 +95,12 @@ export class QueueDepth {
    * spell the answer is no until a fresh read says otherwise.
    */
   onlyWorker(member: string): boolean {
-    return Date.now() - this.readAt < SHARED_VIEW_MS && WorkerSlots.onlyMember(this.liveMembers, member);
+    return WorkerSlots.onlyMember(this.recentMembers(), member);
+  }
+
+  /** The live workers as read within the last second; none (so every answer is no) after a quiet spell. */
+  private recentMembers(): string[] {
+    return Date.now() - this.readAt < SHARED_VIEW_MS ? this.liveMembers : [];
   }
 
   /** One job of this process is over (answered, failed or given up). */
