@@ -5,6 +5,7 @@ import { UFOP_CONFIG } from '../ufop.constants';
 import { UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import { ufopQueueOptions } from './ufop-queue.options';
 import { batchWritesPerTick } from './tick-writes';
+import { BullJobClass, readAbsentTracesAsEmpty } from './bull-job-traces';
 
 /**
  * The Bull queue of queue mode, made from the resolved options; undefined in inline mode. Bull (and ioredis with
@@ -17,6 +18,7 @@ const queueProvider: Provider = {
   useFactory: async (options: UfopOptions): Promise<Queue | undefined> => {
     if (options.mode !== 'queue') return undefined;
     const { default: Bull } = await import('bull');
+    readAbsentTracesAsEmpty((Bull as unknown as { Job: BullJobClass }).Job);
     const { name, url, ...queueOptions } = ufopQueueOptions(options);
     const queue = url ? new Bull(name, url, queueOptions) : new Bull(name, queueOptions);
     // The commands of one turn leave in one write: the command connection's, and the blocking waits of a worker's
