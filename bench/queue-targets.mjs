@@ -202,7 +202,24 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 14:33 UTC (node:http 44 µs per 1 KiB request at 16 connections,
+The table above is from the run of 2026-11-29 16:54 UTC, the first in which Bull reads a job that has never failed
+without throwing an exception (the README's queue section; side by side before the run, one process 703 → 673 µs
+per 1 KiB request at 16 connections, the layouts with web and worker apart within the noise), on a machine slower
+than 26 minutes before (node:http 60 µs per 1 KiB request at 16 connections against 45, inline mode 476 against 422,
+and 1872 per 1 MiB request against 1471). It met the 1 KiB CPU cells of the layouts of one or two processes
+(1.90–2.27×), the 1 MiB cells of one process (1.76×, 1.85× over the Unix socket), of one web and one worker over the
+Unix socket (2.67×) and of runserver + runworker (2.62×; 2.26× inline run as runserver), and the p50 target in every
+layout (1.5–2.0 ms). It missed runserver + runworker at 1 KiB (2019 µs, 4.24×; 3.30× inline run as runserver), one
+web and one worker process over TCP at 1 MiB (5961 µs, 3.18×), and the throughput target in every layout (5.4–9.1×
+the predecessor). The run of 16:28 UTC, the build before that change on the same machine (load average 1.5–2.0), met
+every target set as a ratio in every layout (1 KiB 1.63–2.16×, runserver + runworker 3.42× at 1441 µs per request;
+1 MiB 1.71–2.97×), the p50 target in every layout (1.3–1.7 ms), and the throughput target in the two layouts of one
+web and one worker process (10.6× and 10.3×; the others 7.8–9.9×). At 1 KiB and 16 connections a queue process is
+busy all the time: one process that is web and worker answered 1086 req/s at 948 µs of CPU per request, one request
+per its CPU per request, so 10× the predecessor (1470 req/s) asks it for at most 680 µs, 1.43× what inline mode cost
+in this run.
+
+The run of 2026-11-29 14:33 UTC (node:http 44 µs per 1 KiB request at 16 connections,
 inline mode 402, and 2614 per 1 MiB request; load average 2.1 at the start, 4.7 at the end), the first in which a
 process started with \`node\` raises glibc's malloc thresholds itself as it boots (the README's "Processes" paragraph),
 so the layouts the bench starts by hand have them too. A run on the same machine 45 minutes before it (13:48 UTC,
