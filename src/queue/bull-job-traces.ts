@@ -20,7 +20,8 @@ export function readAbsentTracesAsEmpty(Job: BullJobClass): void {
   done.add(Job);
   const fromJSON = Job.fromJSON;
   Job.fromJSON = function (this: BullJobClass, queue, json, jobId) {
-    const read = json && json.stacktrace === undefined ? { ...json, stacktrace: '[]' } : json;
+    const absent = typeof json === 'object' && json !== null && json.stacktrace === undefined;
+    const read = absent ? { ...json, stacktrace: '[]' } : json;
     return fromJSON.call(this, queue, read, jobId);
   };
 }
