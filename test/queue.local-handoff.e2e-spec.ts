@@ -146,6 +146,23 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     expect(filesIn(folder, 'busy')).toEqual([]);
   };
 
+  /**
+   * What a worker that asks for inputs sends and receives while `work` runs: the answers web processes publish on
+   * its channel, and its looks in Redis for an input (one per ask: it reads once it has heard, and looks for nothing).
+   */
+  const asksAnswered = async (work: () => Promise<void>) => {
+    const seen = { answers: 0, inputGets: 0 };
+    await monitored(
+      redis.port,
+      (line) => {
+        if (/"publish" "[^"]*:answers:[^"]*" ".*\\"input\\":\\"stored\\"/i.test(line)) seen.answers++;
+        if (/"get" "[^"]*:blob:[^"]*:in"/i.test(line)) seen.inputGets++;
+      },
+      work,
+    );
+    return seen;
+  };
+
   it('one process (web + worker): no byte goes through Redis', async () => {
     const all = await start({
       UFOP_ROLE: 'all',
@@ -236,29 +253,35 @@ describe('queue mode hands bytes over in memory within one process, through a fo
     );
     expect(waiting).toBe(3);
     await first.kill(); // only the other worker can take them now, however long it takes to start
-    await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('elsewhere') });
-    // The first worker is gone: only the other one answered, with inputs it could only get through Redis.
-    await servedThroughRedis(
-      web,
-      /its worker uses another handoff folder: input sent through Redis/,
-      answers,
-      bodies,
-      machine('late'),
-    );
+    const seen = await asksAnswered(async () => {
+      await start({ ...env, UFOP_ROLE: 'worker', UFOP_HANDOFF_DIR: machine('elsewhere') });
+      // The first worker is gone: only the other one answered, with inputs it could only get through Redis.
+      await servedThroughRedis(
+        web,
+        /its worker uses another handoff folder: input sent through Redis/,
+        answers,
+        bodies,
+        machine('late'),
+      );
+    });
+    expect(seen).toEqual({ answers: 3, inputGets: 3 });
     expect((await nudge).status).toBe(200);
   }, 60_000);
 
   it('a worker of another process that takes a job whose input one process (web + worker) holds in memory gets it through Redis', async () => {
     const { env, all, bodies, answers } = await heldBehindBusySlot('held');
-    // A worker process comes, of the same folder even, and takes them.
-    await start({ ...env, UFOP_ROLE: 'worker' });
-    await servedThroughRedis(
-      all,
-      /its worker is another process: input sent through Redis/,
-      answers,
-      bodies,
-      machine('held'),
-    );
+    const seen = await asksAnswered(async () => {
+      // A worker process comes, of the same folder even, and takes them.
+      await start({ ...env, UFOP_ROLE: 'worker' });
+      await servedThroughRedis(
+        all,
+        /its worker is another process: input sent through Redis/,
+        answers,
+        bodies,
+        machine('held'),
+      );
+    });
+    expect(seen).toEqual({ answers: 3, inputGets: 3 });
   }, 60_000);
 
   it('a worker that asks for an input whose web process is gone fails the job at once, without looking for it', async () => {

@@ -15,6 +15,7 @@ import { QueueDepth } from './queue-depth';
 import { maxQueuedFloor } from './queue-bound';
 import { isRedisReady, waitForRedis } from './redis-connection';
 import { RedisBlobStore } from './redis-blob.store';
+import { inputAnswerMessage } from './input-answers';
 import { LocalHandoff } from './local-handoff';
 import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { noWorkersMessage, noWorkerTookMessage, workersBackMessage } from './ufop-queue.messages';
@@ -262,7 +263,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     } catch {
       return this.logger.warn(`unreadable reply on ${this.replyChannel}`);
     }
-    if ('need' in reply) void this.serveInput(reply.id);
+    if ('need' in reply) void this.serveInput(reply.id, reply.answerTo);
     else this.complete(reply.id, reply);
   }
 
@@ -288,16 +289,28 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   /**
    * A worker that does not share this process's folder took a job whose input is there, or a worker of another
    * process took a job whose input this process held in memory (it came after the input was written or kept): the
-   * input goes to Redis for it, from the file or the memory. Nothing is done for a request that is over.
+   * input goes to Redis for it, from the file or the memory, and the worker hears on its channel (`answerTo`) that it
+   * is there, or that it will not be (the request is over, the file is gone): then its job fails at once.
    */
-  private async serveInput(jobId: string): Promise<void> {
-    if (!this.pending.has(jobId)) return;
+  private async serveInput(jobId: string, answerTo?: string): Promise<void> {
+    const answer = (stored: boolean) => {
+      if (answerTo)
+        this.client.publish(answerTo, inputAnswerMessage(jobId, stored ? 'stored' : 'gone')).catch(() => undefined);
+    };
+    if (!this.pending.has(jobId)) return answer(false);
     const held = this.handoff?.heldInput(jobId);
-    if (!held && !this.host) return;
+    if (!held && !this.host) return answer(false);
     try {
       const bytes = held ?? this.host!.read(jobId, 'in');
       const key = this.keys.input(jobId);
       await this.blobStore().put(key, bytes);
+      // The request deletes the input at its end. One that ended while the input was on its way did not know to: it is
+      // deleted here, and the worker told that it will not come. Otherwise the worker hears that Redis has it (its OK
+      // came back) and reads it then.
+      const waited = this.pending.has(jobId);
+      if (waited) this.servedInputs.add(jobId);
+      else this.client.del(key).catch(() => undefined);
+      answer(waited);
       if (held) this.handoff!.withdrawInput(jobId);
       else this.host!.discard(jobId, 'in');
       this.logger.log(
@@ -305,12 +318,9 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
           ? `job ${jobId}: its worker is another process: input sent through Redis`
           : `job ${jobId}: its worker uses another handoff folder: input sent through Redis`,
       );
-      // The request deletes the input at its end; one that ended already (the worker may read the input, run and
-      // answer before this process hears Redis's OK) did not know to, so it is deleted here.
-      if (this.pending.has(jobId)) this.servedInputs.add(jobId);
-      else this.client.del(key).catch(() => undefined);
     } catch (error) {
       this.logger.warn(`job ${jobId}: input not sent through Redis: ${(error as Error).message}`);
+      answer(false);
     }
   }
 

@@ -54,12 +54,13 @@ export interface UfopJobData {
 /**
  * What a worker publishes on a job's reply channel: its result (with a small output's bytes, or `inFile` when the
  * output waits in the handoff folder), or the status and message of its failure; or, before either, that it needs
- * the input in Redis (it was handed over in a folder the worker does not share, or held in the web process's memory).
+ * the input in Redis (it was handed over in a folder the worker does not share, or held in the web process's memory),
+ * and the channel where it waits to hear that the input is there (`InputAnswers`).
  */
 export type UfopJobReply =
   | { id: string; result: UfopJobResult & { body?: string; inFile?: true } }
   | { id: string; failure: { status: number; error: string } }
-  | { id: string; need: 'input' };
+  | { id: string; need: 'input'; answerTo?: string };
 
 /** A job's return value, kept by Bull: the response minus its bytes, which go in the reply or the output blob. */
 export interface UfopJobResult {
@@ -95,6 +96,11 @@ export class UfopBlobKeys {
   /** The reply channel of one web process. */
   replyChannel(processId: string): string {
     return `${this.base.slice(0, -'blob:'.length)}reply:${processId}`;
+  }
+
+  /** The channel on which one worker hears the answers to its asks for inputs (`InputAnswers`). */
+  inputAnswers(workerId: string): string {
+    return `${this.base.slice(0, -'blob:'.length)}answers:${workerId}`;
   }
 
   /** The pattern that matches every blob of this queue (for tests and operators). */

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { toErrorBody } from '../errors/error-body';
 import { UfopTimeoutError } from '../errors/ufop.errors';
 import { handlerTimeoutMessage } from '../execution/inline.executor';
@@ -34,6 +35,7 @@ import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
 import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { WorkerSlots } from './worker-slots';
+import { InputAnswers } from './input-answers';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
 import { BufferStream } from '../output/sized-stream';
@@ -63,6 +65,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private readonly handoff?: LocalHandoff;
   /** The folder through which this worker and the web processes of its machine hand bytes over (`HostHandoff`). */
   private host?: HostHandoff;
+  /** Where this worker hears that an input it asked a web process for is in Redis (made at the first ask). */
+  private answers?: InputAnswers;
 
   constructor(
     private readonly dispatcher: UfopDispatcher,
@@ -301,10 +305,10 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * An input handed over in a folder this worker does not share, or held in the memory of a web process of another
-   * process (it read the workers before this one came): the web process is asked for it on its reply channel and
-   * stores it in Redis, where this worker looks for it, more rarely as time passes, for at most `INPUT_ASK_MS`. A
-   * web process that is gone never answers: when no one listens on its channel (PUBLISH says how many heard), the job
-   * fails at once.
+   * process (it read the workers before this one came): the web process is asked for it on its reply channel, stores
+   * it in Redis and says so on this worker's channel (`InputAnswers`), and the worker reads it then, waiting at most
+   * `INPUT_ASK_MS`. A web process that is gone never answers: when no one listens on its channel (PUBLISH says how
+   * many heard), the job fails at once, as it does when the web process answers that it cannot send the input.
    */
   private async askForInput(
     job: Job<UfopJobData>,
@@ -312,16 +316,32 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     key: string,
     remaining: number,
   ): Promise<Buffer> {
-    // A failed PUBLISH (Redis away) is not taken for an answer: the GETs below meet the same trouble, and end the job.
-    const heard = await this.reply(job, { id: String(job.id), need: 'input' });
-    if (heard === 0) throw encodeFailure(503, INPUT_GONE_MESSAGE);
-    const giveUpAt = Date.now() + Math.min(remaining, INPUT_ASK_MS);
-    for (let pause = 2; Date.now() < giveUpAt; pause = Math.min(pause * 2, 100)) {
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      const body = await blobs.get(key);
-      if (body) return body;
+    const jobId = String(job.id);
+    const answers = this.inputAnswers();
+    // Subscribed before the ask, so that the answer cannot come first.
+    await answers.listen().catch(() => {
+      throw encodeFailure(503, INPUT_GONE_MESSAGE);
+    });
+    const waiting = answers.wait(jobId, Math.min(remaining, INPUT_ASK_MS));
+    const heard = await this.reply(job, { id: jobId, need: 'input', answerTo: answers.channel });
+    if (heard === 0) {
+      waiting.cancel();
+      throw encodeFailure(503, INPUT_GONE_MESSAGE);
     }
-    throw encodeFailure(503, INPUT_GONE_MESSAGE);
+    // A failed PUBLISH (Redis away) is not waited on: the one look below meets the same trouble, and ends the job.
+    if (heard === undefined) waiting.cancel();
+    if ((await waiting.answer) === 'gone') throw encodeFailure(503, INPUT_GONE_MESSAGE);
+    // Stored, or no answer heard in time (one lost while the subscriber reconnected): one look in Redis.
+    const body = await blobs.get(key);
+    if (body === null) throw encodeFailure(503, INPUT_GONE_MESSAGE);
+    return body;
+  }
+
+  /** This worker's channel for the answers to its asks, made at the first ask (on Bull's subscriber connection). */
+  private inputAnswers(): InputAnswers {
+    const subscriber = (this.queue as unknown as { eclient: Redis }).eclient;
+    this.answers ??= new InputAnswers(subscriber, this.keys.inputAnswers(randomUUID()));
+    return this.answers;
   }
 
   /** The job's input: small ones in memory; large ones copied piece by piece to a temp file of this worker. */
