@@ -30,9 +30,22 @@ const CLIENT_GONE_MESSAGE = 'the client went away';
 /** How a job's outcome reaches its request: a small output's bytes in base64 (a reply), or as they are (in memory). */
 type Settled = UfopJobResult & { body?: string; bytes?: Buffer; inFile?: true };
 
+/**
+ * What a request may leave behind, and so what its end deletes: its input in Redis (stored for any worker, or later
+ * for a worker that asked for it: `serveInput`), its input's file in the handoff folder, and its output's file (a
+ * worker of this machine may write one even for a job given up on). Kept with the request's wait, where `serveInput`
+ * finds it.
+ */
+interface Leftovers {
+  inputBlob: boolean;
+  inputFile: boolean;
+  outputFile: boolean;
+}
+
 interface Pending {
   resolve(result: Settled): void;
   reject(error: Error): void;
+  leftovers: Leftovers;
 }
 
 /**
@@ -56,8 +69,6 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   private readonly handoff?: LocalHandoff;
   /** The folder through which this process and the workers of its machine hand bytes over (`HostHandoff`). */
   private readonly host?: HostHandoff;
-  /** Jobs whose input this process handed over in its folder, then stored in Redis for a worker that asked. */
-  private readonly servedInputs = new Set<string>();
   private readonly onReply = (channel: string, message: string) => {
     if (channel === this.replyChannel) this.settle(message);
   };
@@ -132,7 +143,13 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     const { input } = invocation;
     // A small input rides in the job: no blob to store, fetch and delete.
     const inline = !input.onDisk && input.size <= INLINE_BYTES;
-    let inputBlob = input.size > 0 && !inline;
+    // What this request's end deletes, as it becomes known: an output file may be written by a worker of this machine
+    // until the outcome says otherwise (even for a job given up on), so it is looked for unless the outcome says none.
+    const leftovers: Leftovers = {
+      inputBlob: input.size > 0 && !inline,
+      inputFile: false,
+      outputFile: this.host !== undefined,
+    };
     const timeoutMs = this.options.handlerTimeoutMs;
     const data: UfopJobData = {
       handlerId: invocation.handlerId,
@@ -153,7 +170,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     };
 
     // Registered before the job exists: its completed event may come back before `add` resolves.
-    const done = new Promise<Settled>((resolve, reject) => this.pending.set(jobId, { resolve, reject }));
+    const done = new Promise<Settled>((resolve, reject) => this.pending.set(jobId, { resolve, reject, leftovers }));
     // It may settle (client gone, Redis lost) while `add` is still under way: handled below, never unhandled.
     done.catch(() => undefined);
     // Past the deadline the web tier stops waiting, and removes the job if no worker has taken it (`timeOut`); a
@@ -162,9 +179,6 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     const onAbort = () => this.abandon(jobId, new UfopError(499, CLIENT_GONE_MESSAGE), true);
     input.signal.addEventListener('abort', onAbort, { once: true });
     let cleaned = false;
-    // Files of the handoff folder this request may leave: its input's, and an output no one has read (when the job
-    // failed or was given up on: a worker may still write it). Only those are looked for when it ends.
-    const files = { input: false, output: this.host !== undefined };
     try {
       if (input.onDisk) {
         // A large input goes up in pieces from its temp file, all of it before the job exists.
@@ -172,18 +186,19 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.queue.add(data, { jobId });
       } else {
         // The input goes on the blob connection, not Bull's: Redis must have it before any worker can see the job.
-        if (inputBlob) {
+        if (leftovers.inputBlob) {
           const body = input.body;
           // For this process's own worker (UFOP_ROLE=all); stored as well unless it is the only live worker: the
           // worker of any process may take the job.
           this.handoff?.offerInput(jobId, body);
           if (this.holdsInput()) {
             data.input.held = true;
-            inputBlob = false; // nothing in Redis to delete (unless another worker asks for it: `serveInput`)
+            leftovers.inputBlob = false; // nothing in Redis (unless a worker of another process asks: `serveInput`)
             input[releaseInputBytes]();
           } else if (this.handIn(jobId, body)) {
             data.input.inFile = this.host!.scope;
-            files.input = true;
+            leftovers.inputBlob = false; // as above, for a worker of another folder
+            leftovers.inputFile = true;
             input[releaseInputBytes]();
           } else {
             const stored = this.blobStore().put(this.keys.input(jobId), body);
@@ -198,12 +213,10 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         await this.queue.add(data, { jobId });
       }
       const result = await done;
-      files.output = result.inFile === true;
+      leftovers.outputFile = result.inFile === true;
       // A worker of another process freed the input's file, or had it sent through Redis (then it is gone); this
       // process's own worker took the input from memory and left the file.
-      if (!result.bytes) files.input = false;
-      // The input went through Redis after all when a worker of another folder or process asked for it (`serveInput`).
-      if (data.input.inFile || data.input.held) inputBlob = this.servedInputs.delete(jobId);
+      if (!result.bytes) leftovers.inputFile = false;
       if (result.startedAt) ufopContext()?.mark('queue', result.startedAt); // the wait for a worker
       // Run by this process's own worker: the output is here already (its input blob goes in `cleanUp`).
       if (result.bytes) return { status: result.status, headers: result.headers, body: result.bytes };
@@ -211,11 +224,11 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
         // A large result is streamed to the client piece by piece; its blobs are deleted once it has been read.
         cleaned = true;
         const body = this.blobStore().stream(this.keys.output(jobId), result.size, () =>
-          this.cleanUp(jobId, inputBlob, files),
+          this.cleanUp(jobId, leftovers),
         );
         return { status: result.status, headers: { ...result.headers, 'content-length': String(result.size) }, body };
       }
-      const body = await this.takeOutput(jobId, result, inputBlob);
+      const body = await this.takeOutput(jobId, result, leftovers.inputBlob);
       cleaned = true;
       // Read into a pooled buffer: given back once the response is in the kernel (the HTTP controller calls this).
       const release = webBuffers.lent(body) ? () => webBuffers.release(body) : undefined;
@@ -230,7 +243,7 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       clearTimeout(timer);
       input.signal.removeEventListener('abort', onAbort);
       this.handoff?.withdrawInput(jobId);
-      if (!cleaned) this.cleanUp(jobId, inputBlob || this.servedInputs.has(jobId), files);
+      if (!cleaned) this.cleanUp(jobId, leftovers);
     }
   }
 
@@ -307,10 +320,10 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
       // The request deletes the input at its end. One that ended while the input was on its way did not know to: it is
       // deleted here, and the worker told that it will not come. Otherwise the worker hears that Redis has it (its OK
       // came back) and reads it then.
-      const waited = this.pending.has(jobId);
-      if (waited) this.servedInputs.add(jobId);
+      const waiting = this.pending.get(jobId);
+      if (waiting) waiting.leftovers.inputBlob = true;
       else this.client.del(key).catch(() => undefined);
-      answer(waited);
+      answer(waiting !== undefined);
       if (held) this.handoff!.withdrawInput(jobId);
       else this.host!.discard(jobId, 'in');
       this.logger.log(
@@ -408,16 +421,15 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     }
   }
 
-  /** Deletes what this request stored; output blobs are read and deleted in one step by `takeOutput`. */
-  private cleanUp(jobId: string, hadInput: boolean, files: { input: boolean; output: boolean }): void {
+  /** Deletes what this request left (`Leftovers`); output blobs are read and deleted in one step by `takeOutput`. */
+  private cleanUp(jobId: string, leftovers: Leftovers): void {
     // An output no one read (the request failed or ended first) is deleted now, as is an input no worker freed.
-    if (files.output) this.host?.discard(jobId, 'out');
-    if (files.input) this.host?.discard(jobId, 'in');
-    this.servedInputs.delete(jobId);
+    if (leftovers.outputFile) this.host?.discard(jobId, 'out');
+    if (leftovers.inputFile) this.host?.discard(jobId, 'in');
     if (!isRedisReady(this.client)) return; // the TTL will do it
     // A large output may have been stored though the request ended first (a timeout, the client gone).
     const keys = [this.keys.output(jobId)];
-    if (hadInput) keys.push(this.keys.input(jobId));
+    if (leftovers.inputBlob) keys.push(this.keys.input(jobId));
     this.client.del(...keys).catch(() => undefined);
   }
 
