@@ -145,6 +145,24 @@ describe('queue mode when things go wrong', () => {
       expect([reply.status, reply.json().pid]).toEqual([200, replacement.pid]);
     }, 90_000);
 
+    it('SIGTERM to a worker whose other slot waits for a job: the running job finishes, it exits 0, and logs no error', async () => {
+      // One slot runs a job; the other blocks in Bull's wait for the next one (BRPOPLPUSH on its own connection). The
+      // stop ends that wait by closing its connection (`endBlockingWait`): Bull must take that as part of closing, not
+      // as an error, and the running job must still finish.
+      const shared = env({ UFOP_CONCURRENCY: '2' });
+      const [web, worker] = await Promise.all([
+        launch({ ...shared, UFOP_ROLE: 'web' }),
+        launch({ ...shared, UFOP_ROLE: 'worker' }),
+      ]);
+      const held = call(web.baseUrl, 'demo/probe/hold/waitingslot/1500');
+      await worker.waitFor(/job-start waitingslot /);
+      worker.signal('SIGTERM');
+      const reply = await held;
+      expect([reply.status, reply.json().tag, reply.json().pid]).toEqual([200, 'waitingslot', worker.pid]);
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      expect(worker.output).not.toMatch(/ERROR|Error processing job|Connection is closed/);
+    }, 90_000);
+
     it('SIGTERM to an all-in-one process drains it too', async () => {
       const all = await launch(env({ UFOP_ROLE: 'all' }));
       const held = call(all.baseUrl, 'demo/probe/hold/alldrain/1500');
