@@ -29,7 +29,7 @@ export class InputAnswers {
   };
 
   constructor(
-    private readonly subscriber: Pick<Redis, 'on' | 'subscribe'>,
+    private readonly subscriber: Pick<Redis, 'on' | 'off' | 'subscribe'>,
     readonly channel: string,
   ) {}
 
@@ -39,7 +39,7 @@ export class InputAnswers {
       this.subscriber.on('message', this.onMessage);
       await this.subscriber.subscribe(this.channel);
     })().catch((error: unknown) => {
-      (this.subscriber as unknown as { off?: Redis['off'] }).off?.('message', this.onMessage);
+      this.subscriber.off('message', this.onMessage);
       this.subscribed = undefined;
       throw error;
     });

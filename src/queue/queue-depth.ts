@@ -1,9 +1,9 @@
 import type { Queue } from 'bull';
-import type { Redis } from 'ioredis';
 import { UfopUnavailableError } from '../errors/ufop.errors';
 import { RETRY_AFTER_SECONDS } from '../ufop.constants';
 import { derivedMaxQueued } from './queue-bound';
 import { WorkerSlots } from './worker-slots';
+import { commandConnection } from './bull-connections';
 
 /** How old the known length of the wait list (and the workers' slots) may be before it is read again. */
 const REFRESH_MS = 100;
@@ -112,7 +112,7 @@ export class QueueDepth {
     if (this.reading || Date.now() - this.readAt < REFRESH_MS) return;
     const started = Date.now();
     const inFlight = this.inFlight;
-    const client = this.queue.client as unknown as Redis;
+    const client = commandConnection(this.queue);
     // Bull's getWaitingCount() is these two lengths (a paused queue's jobs wait in its paused list). Issued in one
     // turn, the three commands leave in one write (`batchWritesPerTick`): one round trip, no pipeline object.
     this.reading = Promise.all([

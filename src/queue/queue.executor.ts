@@ -21,6 +21,7 @@ import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { noWorkersMessage, noWorkerTookMessage, workersBackMessage } from './ufop-queue.messages';
 import { ufopContext } from '../observability/request-context';
 import { raceDeadline } from '../execution/deadline';
+import { commandConnection, subscriberConnection } from './bull-connections';
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
 export const REDIS_LOST_MESSAGE =
@@ -90,12 +91,12 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
   }
 
   private get client(): Redis {
-    return this.queue.client as unknown as Redis;
+    return commandConnection(this.queue);
   }
 
   private get subscriber(): Redis {
     // Bull's subscriber connection (public at run time, missing from its typings).
-    return (this.queue as unknown as { eclient: Redis }).eclient;
+    return subscriberConnection(this.queue);
   }
 
   async onModuleInit(): Promise<void> {

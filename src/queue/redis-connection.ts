@@ -2,6 +2,7 @@ import type { Queue } from 'bull';
 import type { Redis } from 'ioredis';
 
 import { UfopStartupError } from '../errors/ufop-startup.error';
+import { commandConnection } from './bull-connections';
 
 export type RedisStatus = Redis['status'];
 
@@ -15,7 +16,7 @@ export function isRedisReady(client: Pick<Redis, 'status'>): boolean {
  * that cannot reach its Redis should say so and stop, so its supervisor restarts it or a human looks.
  */
 export async function waitForRedis(queue: Queue, timeoutMs: number, describe: string): Promise<void> {
-  const client = queue.client as unknown as Redis;
+  const client = commandConnection(queue);
   if (isRedisReady(client)) return;
   let lastError: string | undefined;
   const onError = (error: Error) => (lastError = error.message || String(error));

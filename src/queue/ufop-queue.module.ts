@@ -6,6 +6,7 @@ import { UFOP_QUEUE_TOKEN } from './ufop-queue.constants';
 import { ufopQueueOptions } from './ufop-queue.options';
 import { batchWritesPerTick } from './tick-writes';
 import { BullJobClass, readAbsentTracesAsEmpty } from './bull-job-traces';
+import { blockingConnection, blockingConnectionIfMade, commandConnection } from './bull-connections';
 
 /**
  * The Bull queue of queue mode, made from the resolved options; undefined in inline mode. Bull (and ioredis with
@@ -23,9 +24,8 @@ const queueProvider: Provider = {
     const queue = url ? new Bull(name, url, queueOptions) : new Bull(name, queueOptions);
     // The commands of one turn leave in one write: the command connection's, and the blocking waits of a worker's
     // job slots (the blocking connection exists only where jobs are run; the subscriber only subscribes).
-    const connections = queue as unknown as Record<'client' | 'bclient', Parameters<typeof batchWritesPerTick>[0]>;
-    batchWritesPerTick(connections.client);
-    if (options.role !== 'web') batchWritesPerTick(connections.bclient);
+    batchWritesPerTick(commandConnection(queue));
+    if (options.role !== 'web') batchWritesPerTick(blockingConnection(queue));
     return queue;
   },
 };
@@ -55,8 +55,7 @@ export class UfopQueueCloser implements OnApplicationShutdown {
  * closes it with the others, as it did after its 500 ms. Running jobs use the other connection and are waited for.
  */
 export function endBlockingWait(queue: Queue): void {
-  const bull = queue as unknown as { bclientInitialized?: boolean; bclient?: { disconnect(): void } };
-  if (bull.bclientInitialized) bull.bclient?.disconnect();
+  blockingConnectionIfMade(queue)?.disconnect();
 }
 
 /** Provides `UFOP_QUEUE_TOKEN` from the options module that `UfopModule.forRoot()`/`forRootAsync()` built. */

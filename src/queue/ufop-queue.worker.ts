@@ -41,6 +41,7 @@ import { RequestTempFiles } from '../resources/temp-files';
 import { BufferStream } from '../output/sized-stream';
 import { raceDeadline } from '../execution/deadline';
 import { LazyAbort } from '../execution/lazy-abort';
+import { commandConnection, subscriberConnection } from './bull-connections';
 
 const JOB_OVER = Object.freeze(new Error('the job is over'));
 
@@ -98,7 +99,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
       }
     });
     // The web processes size their backpressure to the slots of the live workers (the default UFOP_MAX_QUEUED).
-    const client = this.queue.client as unknown as Redis;
+    const client = commandConnection(this.queue);
     this.host = hostHandoffFor(this.options, (message) => this.logger.warn(message));
     const slots = new WorkerSlots(client, this.keys.workers(), concurrency, this.options.queueLockMs, this.host?.scope);
     this.advertised = slots;
@@ -164,10 +165,12 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   private reply(job: Job<UfopJobData>, reply: UfopJobReply): Promise<number | undefined> {
     const channel = job.data?.replyTo;
     if (!channel) return Promise.resolve(0);
-    return (this.queue!.client as unknown as Redis).publish(channel, JSON.stringify(reply)).catch((error: Error) => {
-      this.logger.warn(`job ${reply.id}: reply not published: ${error.message}`);
-      return undefined;
-    });
+    return commandConnection(this.queue!)
+      .publish(channel, JSON.stringify(reply))
+      .catch((error: Error) => {
+        this.logger.warn(`job ${reply.id}: reply not published: ${error.message}`);
+        return undefined;
+      });
   }
 
   /**
@@ -199,7 +202,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private blobStore(): RedisBlobStore {
-    return RedisBlobStore.of(this.queue!.client as unknown as Redis, this.options.handlerTimeoutMs);
+    return RedisBlobStore.of(commandConnection(this.queue!), this.options.handlerTimeoutMs);
   }
 
   /**
@@ -213,7 +216,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     const configured = this.options.handlerTimeoutMs;
     const remaining = Math.min(data.deadline - Date.now(), configured);
     if (remaining <= 0) throw encodeFailure(504, handlerTimeoutMessage(configured));
-    const client = this.queue!.client as unknown as Redis;
+    const client = commandConnection(this.queue!);
     const blobs = this.blobStore();
     // Made on first use, as in inline mode: most handlers never look at their signal.
     const abort = new LazyAbort(JOB_OVER);
@@ -339,8 +342,7 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
 
   /** This worker's channel for the answers to its asks, made at the first ask (on Bull's subscriber connection). */
   private inputAnswers(): InputAnswers {
-    const subscriber = (this.queue as unknown as { eclient: Redis }).eclient;
-    this.answers ??= new InputAnswers(subscriber, this.keys.inputAnswers(randomUUID()));
+    this.answers ??= new InputAnswers(subscriberConnection(this.queue!), this.keys.inputAnswers(randomUUID()));
     return this.answers;
   }
 
