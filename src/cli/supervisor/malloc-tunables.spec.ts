@@ -3,7 +3,7 @@ import { mallocTunablesEnv } from './malloc-tunables';
 describe('mallocTunablesEnv', () => {
   it("gives the framework's malloc settings when the environment has none", () => {
     expect(mallocTunablesEnv({})).toEqual({
-      GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=8388608:glibc.malloc.trim_threshold=33554432',
+      GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=8388608:glibc.malloc.trim_threshold=67108864',
     });
   });
 

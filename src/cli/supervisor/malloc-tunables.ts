@@ -1,9 +1,9 @@
-import { MMAP_THRESHOLD } from '../../config/malloc-thresholds';
+import { MMAP_THRESHOLD, TRIM_THRESHOLD } from '../../config/malloc-thresholds';
 
 /**
  * glibc's malloc settings for the processes of `runserver` and `runworker`. The C library reads them as a process
  * starts: only a process that starts others can give them. (A process started otherwise raises its own thresholds
- * the one way it can, to 8 and 16 MiB: src/config/malloc-thresholds.ts.)
+ * the one way it can, to about 32 and 64 MiB: src/config/malloc-thresholds.ts.)
  *
  * Why: a UFOP process allocates and frees buffers of a body's size all the time (a worker reads each job's input
  * into a new one), and V8 frees the dead ones in batches when it collects. With glibc's defaults, a batch that leaves
@@ -14,13 +14,13 @@ import { MMAP_THRESHOLD } from '../../config/malloc-thresholds';
  * stays for the next ones: 0.3–3.4 faults per job. Side by side on that machine (1 MiB echoes, 16 connections,
  * interleaved rounds), two web and two worker processes (runserver + runworker) cost 9–23% less server CPU per
  * request in two probes, one web and one worker process started with the same settings 19–21%; after 10 s of that
- * load each process's RSS was 3–6 MiB higher.
+ * load each process's RSS was 3–6 MiB higher. The trim threshold was 32 MiB until a worker that had served 1 KiB
+ * requests at 16 connections first was seen taking 12–25 faults per 1 MiB job with it (0.1–1.8 with 64 MiB): V8's
+ * batches then reach 32 MiB (`TRIM_THRESHOLD`).
  *
  * Fixed values turn off glibc's own adjustment, which raises the mmap threshold to the largest block freed so far and
  * the trim threshold to twice that (up to 32 and 64 MiB), so these stay within what the defaults reach on their own.
  */
-const TRIM_THRESHOLD = 32 * 1024 * 1024;
-
 /** The value of `GLIBC_TUNABLES` the supervisor gives its processes when the environment has none. */
 const UFOP_MALLOC_TUNABLES = [
   `glibc.malloc.mmap_threshold=${MMAP_THRESHOLD}`,
