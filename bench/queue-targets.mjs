@@ -202,7 +202,36 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 16:54 UTC, the first in which Bull reads a job that has never failed
+The table above is from the run of 2026-11-29 19:37 UTC, on a machine much faster than those of the runs below
+(node:http 18 µs per 1 KiB request at 16 connections, plain Express 83, inline mode 147, and 789 per 1 MiB request),
+the first in which every process keeps up to 64 MiB of freed memory at the top of its heap (the README's "Processes"
+paragraph: a trim threshold of 64 MiB, where a process started with node had 16 and runserver's and runworker's 32).
+The run of 19:04 UTC, the build before that change on the same machine (node:http 15 µs, inline mode 184 and 819),
+met the throughput target in every layout (21.1–28.1× the predecessor), the p50 target (0.5–1.1 ms), the 1 KiB CPU
+target (1.79–1.88×; runserver + runworker 2.52×) and the 1 MiB cells of one process (2.10×, 2.17× over the Unix
+socket), and missed the other three 1 MiB cells: one web and one worker process 2561 µs per request (3.13×), the same
+over the Unix socket 2983 (3.64×), runserver + runworker 2991 (3.65×; 3.25× inline run as runserver). Every server
+runs 10 s of 1 KiB load before its 1 MiB warm-up, and after such load a worker's V8 frees dead buffers in batches of
+about 32 MiB (one young-generation collection per 32 MiB of new buffers once its young generation has grown), which
+went back to the kernel past a 16 MiB trim threshold: side by side after 10 s of 1 KiB load (1 MiB, 16 connections, 4
+interleaved rounds of 3 s), one web and one worker process started with node took 180–225 page faults per job in the
+worker and cost 2435–2874 µs per request, against 1.4–1.7 faults and 1833–2104 µs with the change (inline 691–823 in
+those rounds); runserver + runworker 2419–2622 against 2181–2620. This run met every target but one: throughput
+22.0–30.1× the predecessor, 1 KiB CPU 2.09–2.23× (runserver + runworker 2.94×, 2.82× inline run as runserver), 1 MiB
+CPU 1.99× and 2.04× in one process, 2.53× and 2.51× in one web and one worker process, p50 0.5–0.8 ms at one
+connection. Runserver + runworker at 1 MiB missed: 2812 µs per request (2507–2830 over the rounds), 3.56× one inline
+process and 3.13× inline run as runserver (898 µs). Measured right after the run beside only inline mode and one web
+and one worker process (1 MiB, 16 connections, after 10 s of 1 KiB load, 4 interleaved rounds of 3 s), the layout
+cost 2064 µs per request (1901–2205), 2.93× inline (704) where one web and one worker cost 1739 (2.47×); with 60 s
+of idling before each round, 2297 (3.03× inline's 757; one web and one worker 1823, 2.41×). Its two web processes
+cost about what one web process does per request (1779 against 1487–1698 µs, counted over all requests), its two
+workers a third more than one (918 against 682–731): each wakes for fewer jobs at a time. perf of one of its workers
+put 5.7% of its samples in the handoff folder's renames, about half of that in renames that failed because another
+process had taken the free file first, each throwing an exception with a stack trace (not changed yet). On a
+machine this fast inline mode's own 1 MiB request is cheap, so what queue mode adds weighs more: the same layout met
+the 1 MiB target on the slower machines below (2.21–2.75× one inline process at 09:48, 12:08, 14:33 and 16:54).
+
+The run of 2026-11-29 16:54 UTC was the first in which Bull reads a job that has never failed
 without throwing an exception (the README's queue section; side by side before the run, one process 703 → 673 µs
 per 1 KiB request at 16 connections, the layouts with web and worker apart within the noise), on a machine slower
 than 26 minutes before (node:http 60 µs per 1 KiB request at 16 connections against 45, inline mode 476 against 422,
