@@ -124,6 +124,37 @@ describe('HostHandoff', () => {
     expect(files(dir, 'free').length).toBe(4);
   });
 
+  it('takes back the file it released itself first, not one another process may be taking', () => {
+    const dir = join(root, 'h');
+    const web = open(dir);
+    const worker = open(dir);
+    const stranger = open(dir);
+    // Ten free files of another process's, which it will take back itself.
+    const strangers = Array.from({ length: 10 }, () => randomUUID());
+    strangers.forEach((id) => stranger.write(id, 'out', randomBytes(1000)));
+    strangers.forEach((id) => stranger.take(id, 'out', 1000));
+    const inode = (sub: 'busy' | 'free', name: string) => statSync(join(dir, sub, name)).ino;
+    for (let round = 0; round < 5; round++) {
+      const id = randomUUID();
+      const input = randomBytes(50_000 + round);
+      web.write(id, 'in', input);
+      expect(worker.take(id, 'in', input.length)).toEqual(input);
+      const releasedInput = inode('free', `${id}.in`);
+      const output = randomBytes(60_000 + round);
+      worker.write(id, 'out', output);
+      expect(inode('busy', `${id}.out`)).toBe(releasedInput);
+      expect(web.take(id, 'out', output.length)).toEqual(output);
+      const releasedOutput = inode('free', `${id}.out`);
+      const next = randomUUID();
+      web.write(next, 'in', randomBytes(10));
+      expect(inode('busy', `${next}.in`)).toBe(releasedOutput);
+      worker.take(next, 'in', 10);
+    }
+    expect(files(dir, 'busy')).toEqual([]);
+    // The web process and the worker took one of them at their first write, and only that one since.
+    expect(files(dir, 'free').length).toBe(10);
+  });
+
   it('sweeps files older than a request may last, and free files left idle', () => {
     const dir = join(root, 'h');
     const ttlMs = 5_000;

@@ -31,6 +31,9 @@ export const HANDOFF_IDLE_MS = 60_000;
 /** How often each process sweeps the folder (files of requests that ended without reading them, idle files). */
 const SWEEP_EVERY_MS = 30_000;
 
+/** The names of files it released that a process remembers, to take them back first (`release`). */
+const RELEASED_KEPT = 64;
+
 const BOUNCE_BYTES = 64 * 1024;
 /** Reads pass through this buffer (synchronous calls: one process never needs two at once). */
 const bounce = Buffer.allocUnsafe(BOUNCE_BYTES);
@@ -88,6 +91,12 @@ export class HostHandoff {
   readonly scope: string;
   private readonly busy: string;
   private readonly free: string;
+  /**
+   * Names this process moved to `free/` itself, the latest last: taken back first. A web process releases an output
+   * for each input it writes, a worker an input for each output, so each finds its own and neither lists the folder
+   * nor races the others for what a listing showed.
+   */
+  private released: string[] = [];
   /** Names seen in `free/` at the last listing and not taken yet (by this process). */
   private spare: string[] = [];
   private sweeper?: NodeJS.Timeout;
@@ -183,11 +192,14 @@ export class HostHandoff {
    * idle ones are swept.
    */
   release(jobId: string, kind: HandoffKind): void {
+    const name = `${jobId}.${kind}`;
     try {
-      renameSync(this.busyPath(jobId, kind), join(this.free, `${jobId}.${kind}`));
+      renameSync(this.busyPath(jobId, kind), join(this.free, name));
     } catch {
-      // swept or discarded meanwhile: nothing to release
+      return; // swept or discarded meanwhile: nothing to release
     }
+    // A process that releases more than it takes (its outputs go through Redis) leaves the rest to others' listings.
+    if (this.released.push(name) > RELEASED_KEPT) this.released.shift();
   }
 
   /** Deletes a job's file if there is one (its request ended without it being read). */
@@ -211,6 +223,7 @@ export class HostHandoff {
     stale(this.busy, this.ttlMs);
     stale(this.free, HANDOFF_IDLE_MS);
     this.spare = [];
+    this.released = [];
   }
 
   /** Stops the sweeping (tests; a process's own handoff sweeps until it exits). */
@@ -233,21 +246,21 @@ export class HostHandoff {
 
   /** Moves a free file to `target`: true when there was one (its pages exist already), false to make a new one. */
   private takeSpare(target: string): boolean {
-    if (this.takeListed(target)) return true;
-    // The names listed last time are used up, or were taken by other processes since: listed again before a new file
-    // is made, so that the files stay as many as the outputs in flight at once.
+    if (this.takeFrom(this.released, target) || this.takeFrom(this.spare, target)) return true;
+    // This process released none, and the names listed last time are used up, or were taken by other processes since:
+    // listed again before a new file is made, so that the files stay as many as the outputs in flight at once.
     this.spare = safeList(this.free);
-    return this.takeListed(target);
+    return this.takeFrom(this.spare, target);
   }
 
-  private takeListed(target: string): boolean {
-    while (this.spare.length > 0) {
+  private takeFrom(names: string[], target: string): boolean {
+    while (names.length > 0) {
       try {
-        renameSync(join(this.free, this.spare.pop()!), target);
+        renameSync(join(this.free, names.pop()!), target);
         return true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        // another process took it first
+        // another process took it first, or swept it
       }
     }
     return false;
