@@ -227,7 +227,9 @@ of idling before each round, 2297 (3.03× inline's 757; one web and one worker 1
 cost about what one web process does per request (1779 against 1487–1698 µs, counted over all requests), its two
 workers a third more than one (918 against 682–731): each wakes for fewer jobs at a time. perf of one of its workers
 put 5.7% of its samples in the handoff folder's renames, about half of that in renames that failed because another
-process had taken the free file first, each throwing an exception with a stack trace (not changed yet). On a
+process had taken the free file first, each throwing an exception with a stack trace (after this run a process takes back the files it released itself
+first: the README's queue section; side by side, runserver + runworker 2335 → 2277 µs per 1 MiB request, one web and
+one worker 1865 → 1711). On a
 machine this fast inline mode's own 1 MiB request is cheap, so what queue mode adds weighs more: the same layout met
 the 1 MiB target on the slower machines below (2.21–2.75× one inline process at 09:48, 12:08, 14:33 and 16:54).
 
