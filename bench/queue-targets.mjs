@@ -202,9 +202,23 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 19:37 UTC, on a machine much faster than those of the runs below
+The table above is from the run of 2026-11-29 20:14 UTC, on the machine of 19:37 (node:http 15 µs per 1 KiB request
+at 16 connections, plain Express 86, inline mode 145, and 846 per 1 MiB request), the first in which a process takes
+back the handoff files it released itself before it lists the folder (the README's queue section). Every layout but
+runserver + runworker met every target: throughput 22.1–29.9× the predecessor, 1 KiB CPU 2.15–2.30×, 1 MiB CPU
+1.81–2.40×, p50 0.5–0.7 ms at one connection. Runserver + runworker met the 1 MiB target this time (2438 µs per
+request, 2.88× one inline process and 2.84× inline run as runserver, against 3.56× at 19:37), the throughput target
+(17.0×) and the p50 target (0.9 ms), and missed the 1 KiB one: 603 µs per request, 4.17× inline (its rounds 609, 475
+and 603 µs; at 19:37 425, 482 and 432, 2.94×). Nothing on its 1 KiB path changed between the two runs (inputs of 32
+KiB or less travel inside the job, not through the folder); it is the cell that idling moves most: each cell is
+measured after 1 s of load following the half minute to two minutes in which the other servers are measured, and
+after a quiet spell a layout with two worker processes pays more for its first seconds of load (the run of 16:53 UTC
+on 2026-11-28, below). In the two runs on this machine, four layouts met every target in both, and runserver +
+runworker missed one cell in each, a different one.
+
+The run of 2026-11-29 19:37 UTC was on a machine much faster than those of the runs below
 (node:http 18 µs per 1 KiB request at 16 connections, plain Express 83, inline mode 147, and 789 per 1 MiB request),
-the first in which every process keeps up to 64 MiB of freed memory at the top of its heap (the README's "Processes"
+and the first in which every process keeps up to 64 MiB of freed memory at the top of its heap (the README's "Processes"
 paragraph: a trim threshold of 64 MiB, where a process started with node had 16 and runserver's and runworker's 32).
 The run of 19:04 UTC, the build before that change on the same machine (node:http 15 µs, inline mode 184 and 819),
 met the throughput target in every layout (21.1–28.1× the predecessor), the p50 target (0.5–1.1 ms), the 1 KiB CPU
@@ -216,7 +230,7 @@ about 32 MiB (one young-generation collection per 32 MiB of new buffers once its
 went back to the kernel past a 16 MiB trim threshold: side by side after 10 s of 1 KiB load (1 MiB, 16 connections, 4
 interleaved rounds of 3 s), one web and one worker process started with node took 180–225 page faults per job in the
 worker and cost 2435–2874 µs per request, against 1.4–1.7 faults and 1833–2104 µs with the change (inline 691–823 in
-those rounds); runserver + runworker 2419–2622 against 2181–2620. This run met every target but one: throughput
+those rounds); runserver + runworker 2419–2622 against 2181–2620. The run of 19:37 met every target but one: throughput
 22.0–30.1× the predecessor, 1 KiB CPU 2.09–2.23× (runserver + runworker 2.94×, 2.82× inline run as runserver), 1 MiB
 CPU 1.99× and 2.04× in one process, 2.53× and 2.51× in one web and one worker process, p50 0.5–0.8 ms at one
 connection. Runserver + runworker at 1 MiB missed: 2812 µs per request (2507–2830 over the rounds), 3.56× one inline
