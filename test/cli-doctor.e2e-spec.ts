@@ -6,6 +6,7 @@ import { runCli } from './support/cli-process';
 import { reportLine } from './support/doctor-report';
 import { installFakeTools } from './support/fake-tools';
 import { runCliInProcess } from './support/cli-in-process';
+import { RedisServer } from './support/redis';
 
 // What the real tools print in the failures the Python predecessor's troubleshooting section describes.
 const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
@@ -222,6 +223,37 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       expect(out).toContain('3 problems: a deploy would fail (docker, qdoractl). 1 warning.');
     }, 60_000);
   });
+
+  it('fails the redis check, with why and what to do, when REDIS_URL is a node of a Redis Cluster', async () => {
+    // One node with cluster mode on: it answers PING like any Redis; the queue's scripts would fail with MOVED or
+    // CROSSSLOT once jobs came.
+    const node = await RedisServer.start(undefined, undefined, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(tmp, `nodes-${process.pid}.conf`),
+    ]);
+    const plain = await RedisServer.start();
+    try {
+      const doctor = (url: string) =>
+        runCli(['doctor', '--no-build'], {
+          env: { PATH: `${bin}:${process.env.PATH}`, REDIS_URL: url, CPU_COUNT: '2', PORT: '0' },
+        });
+      const [clustered, standalone] = await Promise.all([doctor(node.url), doctor(plain.url)]);
+      expect(reportLine(clustered.stdout.toString(), 'redis')).toMatch(
+        new RegExp(
+          `FAIL\\s+redis\\s+redis://127\\.0\\.0\\.1:${node.port} is a node of a Redis Cluster, which qiniu-ufop does not support`,
+        ),
+      );
+      expect(clustered.stdout.toString()).toContain('point REDIS_URL at a standalone Redis, or use Sentinel');
+      expect(clustered.code).toBe(1);
+      expect(reportLine(standalone.stdout.toString(), 'redis')).toMatch(
+        new RegExp(`^ {2}ok\\s+redis\\s+Redis answers at redis://127\\.0\\.0\\.1:${plain.port}`),
+      );
+    } finally {
+      await Promise.all([node.stop(), plain.stop()]);
+    }
+  }, 120_000);
 
   describe('deploy runs the deploy checks first', () => {
     it("stops with the doctor's explanation before writing or running anything", async () => {

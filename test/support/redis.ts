@@ -51,6 +51,8 @@ export class RedisServer {
     readonly port: number,
     /** A Unix socket the server also listens on (`--unixsocket`), if it was given one. */
     readonly unixSocket?: string,
+    /** More arguments for redis-server (`--cluster-enabled yes`, say). */
+    private readonly extraArgs: string[] = [],
   ) {}
 
   get url(): string {
@@ -90,8 +92,8 @@ export class RedisServer {
     return eventually(() => this.keys(pattern), empty, waitMs);
   }
 
-  static async start(port?: number, unixSocket?: string): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()), unixSocket);
+  static async start(port?: number, unixSocket?: string, extraArgs: string[] = []): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), unixSocket, extraArgs);
     await server.start();
     return server;
   }
@@ -107,6 +109,7 @@ export class RedisServer {
         '--daemonize',
         'no',
         ...(this.unixSocket ? ['--unixsocket', this.unixSocket, '--unixsocketperm', '700'] : []),
+        ...this.extraArgs,
       ],
       { stdio: 'ignore' },
     );

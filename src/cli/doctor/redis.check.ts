@@ -48,8 +48,20 @@ export const redisCheck: DoctorCheck = {
     }
     if (topology.kind === 'sentinel') return sentinelCheck(topology);
     const target = describeRedis(topology);
+    const address = topology.kind === 'socket' ? redisConnectionOptions(topology) : topology.url;
     try {
-      await redisOnce(topology.kind === 'socket' ? redisConnectionOptions(topology) : topology.url, 'PING');
+      await redisOnce(address, 'PING');
+      if (await isClusterNode(address)) {
+        return {
+          status: 'fail',
+          summary:
+            `${target} is a node of a Redis Cluster, which qiniu-ufop does not support: ` +
+            "the queue's jobs would fail with MOVED or CROSSSLOT",
+          fix:
+            'point REDIS_URL at a standalone Redis, or use Sentinel (REDIS_SENTINELS) for failover; ' +
+            "the README's queue section says why Cluster is not offered",
+        };
+      }
       const advice = topology.kind === 'socket' ? unixSocketBufferAdvice(readWmemDefault()) : [];
       return { status: 'ok', summary: `Redis answers at ${target}`, ...(advice.length ? { details: advice } : {}) };
     } catch (error) {
@@ -63,6 +75,18 @@ export const redisCheck: DoctorCheck = {
     }
   },
 };
+
+/**
+ * Whether the Redis at `address` runs in cluster mode: it answers PING like any Redis, and the queue's scripts fail
+ * only once jobs come. Unknown (INFO renamed away, say) counts as not.
+ */
+async function isClusterNode(address: Parameters<typeof redisOnce>[0]): Promise<boolean> {
+  try {
+    return /^cluster_enabled:1\b/m.test(String(await redisOnce(address, 'INFO', 'cluster')));
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Under Sentinel: what each sentinel says, then the role of the master they name. A master that answers while some
