@@ -1,6 +1,8 @@
 /**
- * The largest block glibc's malloc should take from its heap rather than map on its own: `UFOP_SPILL_BYTES`'s default
- * (larger bodies go to temp files), so every buffer of a body's size comes from the heap.
+ * The mmap threshold `runserver` and `runworker` give their processes (src/cli/supervisor/malloc-tunables.ts): the
+ * largest block glibc's malloc should take from its heap rather than map on its own, `UFOP_SPILL_BYTES`'s default
+ * (larger bodies go to temp files), so every buffer of a body's size comes from the heap. (A process that raises its
+ * own thresholds cannot set this one apart from the trim threshold: it gets about 32 MiB.)
  */
 export const MMAP_THRESHOLD = 8 * 1024 * 1024;
 

@@ -14,14 +14,13 @@ import { MMAP_THRESHOLD, TRIM_THRESHOLD } from '../../config/malloc-thresholds';
  * stays for the next ones: 0.3–3.4 faults per job. Side by side on that machine (1 MiB echoes, 16 connections,
  * interleaved rounds), two web and two worker processes (runserver + runworker) cost 9–23% less server CPU per
  * request in two probes, one web and one worker process started with the same settings 19–21%; after 10 s of that
- * load each process's RSS was 3–6 MiB higher. The trim threshold was 32 MiB until a worker that had served 1 KiB
- * requests at 16 connections first was seen taking 12–25 faults per 1 MiB job with it (0.1–1.8 with 64 MiB): V8's
- * batches then reach 32 MiB (`TRIM_THRESHOLD`).
+ * load each process's RSS was 3–6 MiB higher. Why the trim threshold is 64 MiB: `TRIM_THRESHOLD` (with 32 MiB, a worker
+ * that had served 1 KiB requests first took 12–25 faults per 1 MiB job; 0.1–1.8 with 64).
  *
  * Fixed values turn off glibc's own adjustment, which raises the mmap threshold to the largest block freed so far and
  * the trim threshold to twice that (up to 32 and 64 MiB), so these stay within what the defaults reach on their own.
+ * This is the value of `GLIBC_TUNABLES` the supervisor gives its processes when the environment has none.
  */
-/** The value of `GLIBC_TUNABLES` the supervisor gives its processes when the environment has none. */
 const UFOP_MALLOC_TUNABLES = [
   `glibc.malloc.mmap_threshold=${MMAP_THRESHOLD}`,
   `glibc.malloc.trim_threshold=${TRIM_THRESHOLD}`,
