@@ -224,22 +224,38 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
     }, 60_000);
   });
 
-  it('fails the redis check, with why and what to do, when REDIS_URL is a node of a Redis Cluster', async () => {
-    // One node with cluster mode on: it answers PING like any Redis; the queue's scripts would fail with MOVED or
-    // CROSSSLOT once jobs came.
+  it('fails the redis check when REDIS_URL is a Cluster node or a replica, and warns when that Redis may evict keys', async () => {
+    // Each answers PING like any Redis: the queue's scripts would fail with MOVED or CROSSSLOT on the Cluster node and
+    // READONLY on the replica once jobs came, and the evicting one would lose jobs when full.
+    const dir = mkdtempSync(join(tmp, 'redis-'));
     const node = await RedisServer.start(undefined, undefined, [
       '--cluster-enabled',
       'yes',
       '--cluster-config-file',
       join(tmp, `nodes-${process.pid}.conf`),
     ]);
-    const plain = await RedisServer.start();
+    const plain = await RedisServer.start(undefined, undefined, ['--dir', dir]);
+    const replica = await RedisServer.start(undefined, undefined, [
+      '--dir',
+      dir,
+      '--replicaof',
+      '127.0.0.1',
+      `${plain.port}`,
+    ]);
+    const evicting = await RedisServer.start(undefined, undefined, [
+      '--maxmemory',
+      '64mb',
+      '--maxmemory-policy',
+      'allkeys-lru',
+    ]);
     try {
       const doctor = (url: string) =>
         runCli(['doctor', '--no-build'], {
           env: { PATH: `${bin}:${process.env.PATH}`, REDIS_URL: url, CPU_COUNT: '2', PORT: '0' },
         });
-      const [clustered, standalone] = await Promise.all([doctor(node.url), doctor(plain.url)]);
+      const [clustered, standalone, copy, evicts] = await Promise.all(
+        [node, plain, replica, evicting].map((server) => doctor(server.url)),
+      );
       expect(reportLine(clustered.stdout.toString(), 'redis')).toMatch(
         new RegExp(
           `FAIL\\s+redis\\s+redis://127\\.0\\.0\\.1:${node.port} is a node of a Redis Cluster, which qiniu-ufop does not support`,
@@ -247,11 +263,22 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       );
       expect(clustered.stdout.toString()).toContain('point REDIS_URL at a standalone Redis, or use Sentinel');
       expect(clustered.code).toBe(1);
+      expect(reportLine(copy.stdout.toString(), 'redis')).toMatch(
+        new RegExp(`FAIL\\s+redis\\s+redis://127\\.0\\.0\\.1:${replica.port} is a read-only replica`),
+      );
+      expect(copy.stdout.toString()).toContain('fix: point REDIS_URL at its master');
+      expect(copy.code).toBe(1);
+      expect(reportLine(evicts.stdout.toString(), 'redis')).toMatch(
+        new RegExp(
+          `warn\\s+redis\\s+Redis answers at redis://127\\.0\\.0\\.1:${evicting.port}, but with maxmemory-policy allkeys-lru it may evict`,
+        ),
+      );
+      expect(evicts.stdout.toString()).toContain('fix: set maxmemory-policy noeviction');
       expect(reportLine(standalone.stdout.toString(), 'redis')).toMatch(
-        new RegExp(`^ {2}ok\\s+redis\\s+Redis answers at redis://127\\.0\\.0\\.1:${plain.port}`),
+        new RegExp(`^ {2}ok\\s+redis\\s+Redis answers at redis://127\\.0\\.0\\.1:${plain.port}$`),
       );
     } finally {
-      await Promise.all([node.stop(), plain.stop()]);
+      await Promise.all([node.stop(), replica.stop(), plain.stop(), evicting.stop()]);
     }
   }, 120_000);
 

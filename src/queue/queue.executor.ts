@@ -10,6 +10,7 @@ import { afterSent, UfopResponse } from '../output/ufop-response';
 import { webBuffers } from '../resources/buffer-pool';
 import { releaseInputBytes } from '../input/ufop-input';
 import { describeRedis, redisTopology } from './redis-topology';
+import { redisRefusal } from './redis-refusal';
 import { INLINE_BYTES, UfopBlobKeys, UfopJobData, UfopJobReply, UfopJobResult } from './ufop-job';
 import { QueueDepth } from './queue-depth';
 import { maxQueuedFloor } from './queue-bound';
@@ -24,9 +25,19 @@ import { raceDeadline } from '../execution/deadline';
 import { commandConnection, subscriberConnection } from './bull-connections';
 
 export const REDIS_UNAVAILABLE_MESSAGE = 'the job queue is unavailable: Redis cannot be reached';
+/** Redis answered, with an error reply (the log says which and what to do; the client needs only that it failed). */
+export const REDIS_REFUSED_MESSAGE = 'the job queue is unavailable: Redis refused the job';
 export const REDIS_LOST_MESSAGE =
   'the job queue became unavailable while this request was running: Redis connection lost';
 const CLIENT_GONE_MESSAGE = 'the client went away';
+
+/**
+ * The health check: a write among the queue's keys that leaves nothing behind, beside a read of Bull's `id` key. A
+ * Redis that answers PING can still refuse every job: a replica (READONLY), one past maxmemory (OOM), a Cluster node
+ * (MOVED, or CROSSSLOT when the prefix has no hash tag); this is refused the same way, so /health says so too.
+ */
+const WRITE_PROBE = "redis.call('set', KEYS[1], '1'); redis.call('del', KEYS[1]); return redis.call('exists', KEYS[2])";
+const HEALTH_TIMEOUT_MS = 1000;
 
 /** How a job's outcome reaches its request: a small output's bytes in base64 (a reply), or as they are (in memory). */
 type Settled = UfopJobResult & { body?: string; bytes?: Buffer; inFile?: true };
@@ -123,7 +134,16 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
 
   async checkHealth(): Promise<void> {
     if (!this.isConnected()) throw new Error(REDIS_UNAVAILABLE_MESSAGE);
-    await raceDeadline(this.client.ping(), 1000, () => new Error('Redis did not answer PING within 1000 ms'));
+    try {
+      await raceDeadline(
+        this.client.eval(WRITE_PROBE, 2, ...this.keys.healthProbe()),
+        HEALTH_TIMEOUT_MS,
+        () => new Error(`Redis did not answer within ${HEALTH_TIMEOUT_MS} ms`),
+      );
+    } catch (error) {
+      const refusal = redisRefusal(error);
+      throw refusal ? new Error(`Redis refuses the queue's writes: ${refusal}`) : error;
+    }
   }
 
   async execute(invocation: UfopInvocation): Promise<UfopResponse> {
@@ -237,6 +257,12 @@ export class QueueExecutor implements UfopExecutor, OnModuleInit, OnApplicationS
     } catch (error) {
       this.pending.delete(jobId);
       if (error instanceof UfopError) throw error;
+      // Redis refused a command (an error reply): the log says why, and what to do.
+      const refusal = redisRefusal(error);
+      if (refusal) {
+        this.logger.warn(`job ${jobId}: ${refusal}`);
+        throw new UfopUnavailableError(REDIS_REFUSED_MESSAGE);
+      }
       // A Redis command failed (connection lost mid-request): the queue is what is unavailable.
       this.logger.warn(`job ${jobId}: ${(error as Error)?.message ?? String(error)}`);
       throw new UfopUnavailableError(REDIS_UNAVAILABLE_MESSAGE);

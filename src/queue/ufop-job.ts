@@ -103,6 +103,15 @@ export class UfopBlobKeys {
     return `${this.base.slice(0, -'blob:'.length)}answers:${workerId}`;
   }
 
+  /**
+   * What the health check touches: a key of this queue's it writes and deletes at once, and Bull's `id` key, which it
+   * reads. Under one hash tag with the queue's other keys, as a job's are.
+   */
+  healthProbe(): [string, string] {
+    const queue = this.base.slice(0, -'blob:'.length);
+    return [`${queue}health`, `${queue}id`];
+  }
+
   /** The pattern that matches every blob of this queue (for tests and operators). */
   pattern(): string {
     return `${this.base}*`;

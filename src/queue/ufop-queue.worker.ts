@@ -35,6 +35,7 @@ import { RedisBlobStore } from './redis-blob.store';
 import { LocalHandoff } from './local-handoff';
 import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { WorkerSlots } from './worker-slots';
+import { redisRefusal } from './redis-refusal';
 import { InputAnswers } from './input-answers';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
@@ -90,7 +91,8 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     this.queue.process('*', concurrency, handle).catch((error: Error) => {
       this.logger.error(`worker stopped: ${error.message}`);
     });
-    this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
+    // A refusal (a replica's READONLY, say) is told with what it means: it repeats each time Bull asks for a job.
+    this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${redisRefusal(error) ?? error.message}`));
     // A job whose worker died twice is failed by Bull's stalled-job check, which may run in this process: the web
     // process waiting for it must hear of it, with the status it would have had.
     this.queue.on('failed', (job: Job<UfopJobData> | null, error: Error) => {

@@ -16,7 +16,8 @@ const SENTINELS_FIX =
   'REDIS_SENTINEL_PASSWORD (when the sentinels require one), and that they are reachable from here';
 
 /**
- * Queue mode's Redis answers: a PING at `REDIS_URL`; under Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`), every
+ * Queue mode's Redis answers: a PING at `REDIS_URL`, from a Redis that would take the queue's jobs (not a Cluster node
+ * nor a replica) and keep them (no eviction policy); under Sentinel (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`), every
  * sentinel is asked for the master and the master they name for its ROLE.
  */
 export const redisCheck: DoctorCheck = {
@@ -51,7 +52,8 @@ export const redisCheck: DoctorCheck = {
     const address = topology.kind === 'socket' ? redisConnectionOptions(topology) : topology.url;
     try {
       await redisOnce(address, 'PING');
-      if (await isClusterNode(address)) {
+      const info = await redisInfo(address);
+      if (info.cluster_enabled === '1') {
         return {
           status: 'fail',
           summary:
@@ -62,8 +64,27 @@ export const redisCheck: DoctorCheck = {
             "the README's queue section says why Cluster is not offered",
         };
       }
+      if (info.role === 'slave') {
+        return {
+          status: 'fail',
+          summary: `${target} is a read-only replica: the queue's jobs would fail with READONLY`,
+          fix: 'point REDIS_URL at its master, or use Sentinel (REDIS_SENTINELS) so that the queue follows the master',
+        };
+      }
       const advice = topology.kind === 'socket' ? unixSocketBufferAdvice(readWmemDefault()) : [];
-      return { status: 'ok', summary: `Redis answers at ${target}`, ...(advice.length ? { details: advice } : {}) };
+      const summary = `Redis answers at ${target}`;
+      const policy = info.maxmemory_policy;
+      if (Number(info.maxmemory) > 0 && policy && policy !== 'noeviction') {
+        return {
+          status: 'warn',
+          summary: `${summary}, but with maxmemory-policy ${policy} it may evict the queue's keys when full`,
+          fix:
+            'set maxmemory-policy noeviction on that Redis: an evicted job, input or output is a request lost, ' +
+            'where a full Redis only refuses new jobs (503)',
+          ...(advice.length ? { details: advice } : {}),
+        };
+      }
+      return { status: 'ok', summary, ...(advice.length ? { details: advice } : {}) };
     } catch (error) {
       return {
         status: 'fail',
@@ -77,14 +98,21 @@ export const redisCheck: DoctorCheck = {
 };
 
 /**
- * Whether the Redis at `address` runs in cluster mode: it answers PING like any Redis, and the queue's scripts fail
- * only once jobs come. Unknown (INFO renamed away, say) counts as not.
+ * The fields of the Redis's INFO (`role`, `cluster_enabled`, `maxmemory`, `maxmemory_policy`, …): a node of a
+ * Cluster, a replica or one that evicts keys answers PING like any Redis, and the queue's jobs fail or vanish only
+ * once they come. Empty when INFO is refused (renamed away, say): then nothing is known against it.
  */
-async function isClusterNode(address: Parameters<typeof redisOnce>[0]): Promise<boolean> {
+async function redisInfo(address: Parameters<typeof redisOnce>[0]): Promise<Record<string, string>> {
   try {
-    return /^cluster_enabled:1\b/m.test(String(await redisOnce(address, 'INFO', 'cluster')));
+    const text = String(await redisOnce(address, 'INFO'));
+    return Object.fromEntries(
+      text.split(/\r?\n/).flatMap((line) => {
+        const at = line.indexOf(':');
+        return at > 0 && !line.startsWith('#') ? [[line.slice(0, at), line.slice(at + 1)]] : [];
+      }),
+    );
   } catch {
-    return false;
+    return {};
   }
 }
 
