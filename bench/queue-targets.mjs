@@ -202,7 +202,31 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 20:14 UTC, on the machine of 19:37 (node:http 15 µs per 1 KiB request
+The table above is from the run of 2026-11-29 21:18 UTC, on a slower machine than that of 20:14 (node:http 22 µs per
+1 KiB request at 16 connections, plain Express 147, inline mode 277, and 1163 per 1 MiB request), the first with the
+health check's write among the queue's keys (no request of the bench calls /health). Every layout met the throughput
+target (11.1–17.1× the predecessor), the p50 target (0.8–1.6 ms at one connection) and the 1 KiB CPU target
+(1.69–2.31×; runserver + runworker 3.01×), and the four layouts of one or two processes the 1 MiB one (1.78–2.77×).
+Runserver + runworker missed it: 3986 µs per 1 MiB request (rounds 3986, 3247 and 4037), 3.43× one inline process and
+2.75× inline run as runserver; of the four latest runs, on two machines, it missed this cell in three (3.65×, 3.56×,
+3.43×; 2.88× at 20:14). Measured right after the run beside only inline mode and one web and one worker process (1 MiB,
+16 connections, after 10 s of load at each size, 3 s measurements in 4 interleaved rounds, medians), the layout cost
+2.36× inline (3038 against 1288 µs), and 2.54× when each measurement followed 3 s of 1 KiB load (2862 against 1129;
+one web and one worker 2.32×). When each measurement followed 3 s of 1 KiB load and then 30 s of idling, as a cell of
+the bench follows the other servers' cells, it cost 2.69× (3734 against 1389; one web and one worker 2.92×), and with
+3 s more of 1 MiB load between the idling and the measurement still 3.24× (3558 against 1099; one web and one worker
+2.76×): after idling the layout pays more for longer than the bench's 1 s of warm-up. Traced in one web and one worker
+process (\`--trace-opt --trace-deopt\`): during 30 s of idling V8's memory reducer marked 139 functions of the web
+process for deoptimization ("weak objects": maps and other objects their optimized code refers to had died with the
+last requests), from Node's HTTP server and streams to ioredis, Bull and the framework's controller, and the
+following 2-s measurements compiled 284, 86 and 16 functions again; the worker's memory reducer deoptimized nothing
+in those 30 s. Started with \`node --no-memory-reducer\`, one web and one worker cost 3063 against 3351 µs
+and runserver + runworker 3373 against 3883 after such idling (4 interleaved rounds each); V8's
+\`--gc-memory-reducer-start-delay-ms\` (8 s by default, and settable at run time, unlike \`--memory-reducer\`) only
+makes the memory reducer check less often, and a check that finds the process idle still deoptimizes. The framework
+keeps V8's default (after load with 1 MiB bodies, an idle web process and two workers gave back 49, 36 and 23 MiB this way: the run of 2026-11-28 16:53 UTC, below).
+
+The run of 2026-11-29 20:14 UTC, on the machine of 19:37 (node:http 15 µs per 1 KiB request
 at 16 connections, plain Express 86, inline mode 145, and 846 per 1 MiB request), the first in which a process takes
 back the handoff files it released itself before it lists the folder (the README's queue section). Every layout but
 runserver + runworker met every target: throughput 22.1–29.9× the predecessor, 1 KiB CPU 2.15–2.30×, 1 MiB CPU
