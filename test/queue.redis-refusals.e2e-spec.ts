@@ -69,6 +69,12 @@ describe('queue mode on a Redis that refuses writes', () => {
       /job [\w-]+: the Redis at REDIS_URL is a read-only replica: .*\(READONLY [^)]*\.\)\n/,
     );
     expect(process.output).not.toMatch(/@user_script/);
+    // The worker's side: Bull's loops fail several times a second; the line is said once per 10 s, with a count.
+    const workerLines = () =>
+      process.output.match(/WARN \[UfopQueue\] queue: the Redis at REDIS_URL is a read-only/g) ?? [];
+    await process.waitFor(/queue: the Redis at REDIS_URL is a read-only replica/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(workerLines()).toHaveLength(1);
 
     await command(replica, 'REPLICAOF', 'NO', 'ONE');
     await resumes(process);

@@ -36,6 +36,7 @@ import { LocalHandoff } from './local-handoff';
 import { HANDOFF_MAX_BYTES, HostHandoff, hostHandoffFor } from './host-handoff';
 import { WorkerSlots } from './worker-slots';
 import { redisRefusal } from './redis-refusal';
+import { RepeatLimiter } from '../logging/repeat-limiter';
 import { InputAnswers } from './input-answers';
 import { UfopAdmission } from '../resources/ufop-admission.service';
 import { RequestTempFiles } from '../resources/temp-files';
@@ -50,6 +51,9 @@ export const INPUT_GONE_MESSAGE = 'the input of this request is no longer in Red
 /** How long a worker waits for a web process to store an input it asked for (`askForInput`). */
 const INPUT_ASK_MS = 5_000;
 
+/** How often the same error of Bull's is logged again while it repeats (with how many times it came meanwhile). */
+const QUEUE_ERROR_WINDOW_MS = 10_000;
+
 /**
  * The worker side of queue mode: ONE `process('*', concurrency, …)` per process (Bull adds up the concurrencies
  * of per-name processors, a known trap), routing each job to its handler through the same dispatcher inline mode
@@ -59,6 +63,8 @@ const INPUT_ASK_MS = 5_000;
 @Injectable()
 export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('UfopQueue');
+  /** Bull's `error` events, said once per window each. */
+  private readonly queueErrors = new RepeatLimiter(QUEUE_ERROR_WINDOW_MS);
   private readonly keys: UfopBlobKeys;
   private running = 0;
   private processing = false;
@@ -91,8 +97,12 @@ export class UfopQueueWorker implements OnApplicationBootstrap, BeforeApplicatio
     this.queue.process('*', concurrency, handle).catch((error: Error) => {
       this.logger.error(`worker stopped: ${error.message}`);
     });
-    // A refusal (a replica's READONLY, say) is told with what it means: it repeats each time Bull asks for a job.
-    this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${redisRefusal(error) ?? error.message}`));
+    // A refusal (a replica's READONLY, say) is told with what it means. Bull emits one for each failed command of its
+    // loops, several a second while Redis refuses or is gone: each line is said once per window, with a count.
+    this.queue.on('error', (error: Error) => {
+      const line = this.queueErrors.admit(`queue: ${redisRefusal(error) ?? error.message}`);
+      if (line) this.logger.warn(line);
+    });
     // A job whose worker died twice is failed by Bull's stalled-job check, which may run in this process: the web
     // process waiting for it must hear of it, with the status it would have had.
     this.queue.on('failed', (job: Job<UfopJobData> | null, error: Error) => {
