@@ -1,4 +1,7 @@
-/** Distinct messages remembered at most; past it, those whose window is over are forgotten first. */
+/**
+ * Distinct messages remembered: past it, those whose window is over are forgotten first (and under a flood of
+ * distinct messages, the oldest of them, down to this; at most twice as many are kept in between).
+ */
 const MAX_REMEMBERED = 100;
 
 interface Said {
