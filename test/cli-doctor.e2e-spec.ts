@@ -7,6 +7,7 @@ import { reportLine } from './support/doctor-report';
 import { installFakeTools } from './support/fake-tools';
 import { runCliInProcess } from './support/cli-in-process';
 import { RedisServer } from './support/redis';
+import { FakeSentinel } from './support/fake-sentinel';
 
 // What the real tools print in the failures the Python predecessor's troubleshooting section describes.
 const NO_DAEMON = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
@@ -255,6 +256,22 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
         });
       const [clustered, standalone, copy, evicts] = await Promise.all(
         [node, plain, replica, evicting].map((server) => doctor(server.url)),
+      );
+      // The same Redis as the master a sentinel names: the queue writes to it all the same.
+      const sentinel = await FakeSentinel.start({ host: '127.0.0.1', port: evicting.port });
+      const underSentinel = await runCli(['doctor', '--no-build'], {
+        env: {
+          PATH: `${bin}:${process.env.PATH}`,
+          REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`,
+          REDIS_URL: undefined,
+          CPU_COUNT: '2',
+          PORT: '0',
+        },
+      }).finally(() => sentinel.close());
+      expect(reportLine(underSentinel.stdout.toString(), 'redis')).toMatch(
+        new RegExp(
+          `warn\\s+redis\\s+Redis answers at 127\\.0\\.0\\.1:${evicting.port}, the master "mymaster" .*, but with maxmemory-policy allkeys-lru it may evict`,
+        ),
       );
       expect(reportLine(clustered.stdout.toString(), 'redis')).toMatch(
         new RegExp(

@@ -1,7 +1,4 @@
-/**
- * Distinct messages remembered: past it, those whose window is over are forgotten first (and under a flood of
- * distinct messages, the oldest of them, down to this; at most twice as many are kept in between).
- */
+/** Distinct messages remembered: past it, the one said longest ago is forgotten, with its count. */
 const MAX_REMEMBERED = 100;
 
 interface Said {
@@ -31,19 +28,8 @@ export class RepeatLimiter {
     const suppressed = said?.suppressed ?? 0;
     this.said.delete(message); // re-inserted last: the map stays in order of the last time each was said
     this.said.set(message, { until: now + this.windowMs, suppressed: 0 });
-    if (this.said.size > MAX_REMEMBERED) this.forget(now);
+    if (this.said.size > MAX_REMEMBERED) this.said.delete(this.said.keys().next().value!);
     if (!suppressed) return message;
     return `${message} (${suppressed} more since it was last logged)`;
-  }
-
-  /**
-   * Forgets messages whose window is over, the oldest first, down to the bound; under a flood of distinct messages,
-   * the oldest even within their window (at most twice the bound are kept). A message forgotten loses its count.
-   */
-  private forget(now: number): void {
-    for (const [message, said] of this.said) {
-      if (this.said.size <= MAX_REMEMBERED) return;
-      if (said.until <= now || this.said.size > 2 * MAX_REMEMBERED) this.said.delete(message);
-    }
   }
 }

@@ -74,10 +74,13 @@ export interface UfopJobResult {
 
 /** Key names of one job's blobs, under the queue's own prefix so that `obliterate`-style cleanups find them. */
 export class UfopBlobKeys {
+  /** `<prefix>:<queue>:`, the start of every key of the queue (Bull's own keys too). */
+  private readonly queue: string;
   private readonly base: string;
 
   constructor(prefix: string, queueName: string) {
-    this.base = `${prefix}:${queueName}:blob:`;
+    this.queue = `${prefix}:${queueName}:`;
+    this.base = `${this.queue}blob:`;
   }
 
   input(jobId: string): string {
@@ -90,17 +93,17 @@ export class UfopBlobKeys {
 
   /** The workers' job slots, as they advertise them (`WorkerSlots`). */
   workers(): string {
-    return `${this.base.slice(0, -'blob:'.length)}workers`;
+    return `${this.queue}workers`;
   }
 
   /** The reply channel of one web process. */
   replyChannel(processId: string): string {
-    return `${this.base.slice(0, -'blob:'.length)}reply:${processId}`;
+    return `${this.queue}reply:${processId}`;
   }
 
   /** The channel on which one worker hears the answers to its asks for inputs (`InputAnswers`). */
   inputAnswers(workerId: string): string {
-    return `${this.base.slice(0, -'blob:'.length)}answers:${workerId}`;
+    return `${this.queue}answers:${workerId}`;
   }
 
   /**
@@ -108,8 +111,7 @@ export class UfopBlobKeys {
    * reads. Under one hash tag with the queue's other keys, as a job's are.
    */
   healthProbe(): [string, string] {
-    const queue = this.base.slice(0, -'blob:'.length);
-    return [`${queue}health`, `${queue}id`];
+    return [`${this.queue}health`, `${this.queue}id`];
   }
 
   /** The pattern that matches every blob of this queue (for tests and operators). */

@@ -73,18 +73,10 @@ export const redisCheck: DoctorCheck = {
       }
       const advice = topology.kind === 'socket' ? unixSocketBufferAdvice(readWmemDefault()) : [];
       const summary = `Redis answers at ${target}`;
-      const policy = info.maxmemory_policy;
-      if (Number(info.maxmemory) > 0 && policy && policy !== 'noeviction') {
-        return {
-          status: 'warn',
-          summary: `${summary}, but with maxmemory-policy ${policy} it may evict the queue's keys when full`,
-          fix:
-            'set maxmemory-policy noeviction on that Redis: an evicted job, input or output is a request lost, ' +
-            'where a full Redis only refuses new jobs (503)',
-          ...(advice.length ? { details: advice } : {}),
-        };
-      }
-      return { status: 'ok', summary, ...(advice.length ? { details: advice } : {}) };
+      const details = advice.length ? { details: advice } : {};
+      const eviction = evictionWarning(info);
+      if (eviction) return { status: 'warn', summary: `${summary}, but ${eviction}`, fix: EVICTION_FIX, ...details };
+      return { status: 'ok', summary, ...details };
     } catch (error) {
       return {
         status: 'fail',
@@ -160,11 +152,28 @@ async function sentinelCheck(topology: SentinelRedisTopology): Promise<CheckResu
     };
   }
   const summary = `Redis answers at ${master}, ${group}`;
-  if (!trouble.length) return { status: 'ok', summary };
+  // The master the queue writes to may evict keys just as a standalone Redis may.
+  const eviction = evictionWarning(await redisInfo({ ...survey.master, password: topology.password }));
+  if (!trouble.length && !eviction) return { status: 'ok', summary };
+  const quorum = trouble.length ? [QUORUM_FIX] : [];
   return {
     status: 'warn',
-    summary,
-    fix: 'a failover needs a quorum of sentinels that agree: mend or start the ones listed, or take them out of REDIS_SENTINELS',
+    summary: eviction ? `${summary}, but ${eviction}` : summary,
+    fix: [...quorum, ...(eviction ? [EVICTION_FIX] : [])].join('; '),
     details: trouble,
   };
+}
+
+const QUORUM_FIX =
+  'a failover needs a quorum of sentinels that agree: mend or start the ones listed, or take them out of REDIS_SENTINELS';
+
+const EVICTION_FIX =
+  'set maxmemory-policy noeviction on that Redis: an evicted job, input or output is a request lost, ' +
+  'where a full Redis only refuses new jobs (503)';
+
+/** What is wrong with a Redis that may evict keys (a `maxmemory` and a policy other than `noeviction`), if it may. */
+function evictionWarning(info: Record<string, string>): string | undefined {
+  const policy = info.maxmemory_policy;
+  if (!(Number(info.maxmemory) > 0) || !policy || policy === 'noeviction') return undefined;
+  return `with maxmemory-policy ${policy} it may evict the queue's keys when full`;
 }
