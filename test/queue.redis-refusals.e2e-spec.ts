@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,14 +25,6 @@ describe('queue mode on a Redis that refuses writes', () => {
     const process = await UfopProcess.start({ UFOP_QUEUE_PREFIX: uniquePrefix('refusals'), ...env });
     processes.push(process);
     return process;
-  };
-  const command = async (server: RedisServer, ...args: string[]) => {
-    const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
-    try {
-      return await client.call(args[0], ...args.slice(1));
-    } finally {
-      client.disconnect();
-    }
   };
   const refused = async (process: UfopProcess, meaning: RegExp) => {
     const sick = await health(process.baseUrl);
@@ -76,7 +67,7 @@ describe('queue mode on a Redis that refuses writes', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(workerLines()).toHaveLength(1);
 
-    await command(replica, 'REPLICAOF', 'NO', 'ONE');
+    await replica.call('REPLICAOF', 'NO', 'ONE');
     await resumes(process);
     expect(process.output).not.toMatch(/^\s+at /m);
     expect(process.exit).toBeUndefined();
@@ -88,10 +79,10 @@ describe('queue mode on a Redis that refuses writes', () => {
     const [web, worker] = [await launch({ ...env, UFOP_ROLE: 'web' }), await launch({ ...env, UFOP_ROLE: 'worker' })];
     expect((await call(web.baseUrl, 'demo/hello/before')).body.toString()).toBe('hello before');
 
-    await command(redis, 'CONFIG', 'SET', 'maxmemory', '1');
+    await redis.call('CONFIG', 'SET', 'maxmemory', '1');
     await refused(web, /^unhealthy: Redis refuses the queue's writes: Redis is full .*\(OOM command not allowed/);
 
-    await command(redis, 'CONFIG', 'SET', 'maxmemory', '0');
+    await redis.call('CONFIG', 'SET', 'maxmemory', '0');
     await resumes(web);
     // What the refused request made is gone with it; the ones answered after left nothing either.
     expect(await redis.keysLeft(`${env.UFOP_QUEUE_PREFIX}:*:blob:*`)).toEqual([]);

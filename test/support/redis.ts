@@ -74,6 +74,16 @@ export class RedisServer {
     }
   }
 
+  /** Runs one command on this server (`CONFIG SET …`, `REPLICAOF NO ONE`) and gives its reply. */
+  async call(command: string, ...args: string[]): Promise<unknown> {
+    const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
+    try {
+      return await client.call(command, ...args);
+    } finally {
+      client.disconnect();
+    }
+  }
+
   /** The length of the list at `key` (a queue's wait list, say). */
   async llen(key: string): Promise<number> {
     const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
