@@ -202,7 +202,25 @@ inline), its first four rounds at 1882–2450 µs and its fifth at 979, as after
 layouts met both targets (10.1–10.8× the predecessor, 1.68–2.12× inline); the p50 at one connection was 1.4 ms in one
 process and 2.3–2.4 ms with web and worker apart.
 
-The table above is from the run of 2026-11-29 21:18 UTC, on a slower machine than that of 20:14 (node:http 22 µs per
+The table above is from the run of 2026-11-30 00:10 UTC (node:http 23 µs per 1 KiB request at 16 connections, plain
+Express 134, inline mode 267, and 1148 per 1 MiB request), and the second with two changes. A process reads a handoff
+file straight into the buffer it fills, not through a 64 KiB buffer and copied: alone, 1 MiB read 1000 times in 6
+interleaved rounds cost 178 → 102 µs of CPU per read into the web side's reused buffers and 244 → 178 into new ones
+(a worker's input), about 140 µs less per 1 MiB request of a layout with web and worker apart. And each cell is the
+median of 5 rounds instead of 3, because the runserver + runworker cell at 1 MiB had moved between 2.88× and 3.65× from
+one run of 3 rounds to the next, on unchanged code. Every layout met every target: throughput 14.7–21.0× the
+predecessor, 1 KiB CPU 1.70–1.84× (runserver + runworker 2.46×), 1 MiB CPU 1.93–2.35×, p50 0.7–1.0 ms at one
+connection. Runserver + runworker cost 3227 µs per 1 MiB request, 2.81× one inline process and 2.49× inline run as
+runserver; round by round (3365, 3227, 2936, 3280 and 3185 µs against inline's 1154, 1148, 1134, 1201 and 1109),
+2.59–2.92×. The run just before it on the same code and machine (23:53 UTC; inline mode 253 and 1130 µs) also met
+every target: throughput 14.9–21.5×, 1 KiB CPU 1.74–1.89× (runserver + runworker 2.50×), 1 MiB CPU 1.77–2.51×,
+runserver + runworker 3246 µs at 1 MiB, 2.87×, but 2.39–3.35× round by round (3719, 3122, 3626, 3246 and 2924 against
+1223, 1097, 1082, 1130 and 1225), two of its rounds above 3×. The read accounts for about 140 of the 740–760 µs
+between these runs and that of 21:18 (3986 µs, 3.43×); the rest is within that cell's spread from run to run. The
+cell is met, with less room than the others: 1 MiB through two web and two worker processes on two cores costs about
+2.8× inline, and a round after a quiet spell (above) can still cost more than 3×.
+
+The run of 2026-11-29 21:18 UTC was on a slower machine than that of 20:14 (node:http 22 µs per
 1 KiB request at 16 connections, plain Express 147, inline mode 277, and 1163 per 1 MiB request), the first with the
 health check's write among the queue's keys (no request of the bench calls /health). Every layout met the throughput
 target (11.1–17.1× the predecessor), the p50 target (0.8–1.6 ms at one connection) and the 1 KiB CPU target

@@ -2,7 +2,7 @@
 // `npm run bench`: one run, on this machine, of every server × body size × connection count, with a load client of
 // our own (bench/http-load.mjs). Prints requests/s, p50/p99 latency and server CPU per request side by side, as
 // ratios to plain Express and to inline mode, checks the queue-mode targets, and writes the tables with the machine
-// it ran on to docs/BENCHMARKS.md. Every server is up for the whole run; BENCH_ROUNDS (default 3) rounds visit every
+// it ran on to docs/BENCHMARKS.md. Every server is up for the whole run; BENCH_ROUNDS (default 5) rounds visit every
 // cell, each round in a rotated order of servers, for BENCH_SECONDS (default 2) after a short warm-up; a cell shows
 // the median of its rounds, so load from elsewhere on the machine hits every server alike. Before the first round
 // every server runs BENCH_WARMUP s (default 10) of load at each body size, so that the rounds measure its steady cost.
@@ -18,7 +18,7 @@ import { PREDECESSOR, targetsSection } from './queue-targets.mjs';
 import { thumbnailRows, thumbnailSection } from './thumb.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 2);
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 // Load given to every server at each body size before the first round. A process just started is not yet what it
 // will be: V8 compiles the hot paths as they run, and the processes of runserver + runworker, each with a share
 // of the requests, took 6–9 s of load at 16 connections to come near their steady cost (1805 µs of server CPU per
