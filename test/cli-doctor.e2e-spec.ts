@@ -250,23 +250,18 @@ describe('qiniu-ufop doctor (fake docker and qdoractl)', () => {
       'allkeys-lru',
     ]);
     try {
-      const doctor = (url: string) =>
+      const doctor = (redis: Record<string, string | undefined>) =>
         runCli(['doctor', '--no-build'], {
-          env: { PATH: `${bin}:${process.env.PATH}`, REDIS_URL: url, CPU_COUNT: '2', PORT: '0' },
+          env: { PATH: `${bin}:${process.env.PATH}`, CPU_COUNT: '2', PORT: '0', ...redis },
         });
       const [clustered, standalone, copy, evicts] = await Promise.all(
-        [node, plain, replica, evicting].map((server) => doctor(server.url)),
+        [node, plain, replica, evicting].map((server) => doctor({ REDIS_URL: server.url })),
       );
       // The same Redis as the master a sentinel names: the queue writes to it all the same.
       const sentinel = await FakeSentinel.start({ host: '127.0.0.1', port: evicting.port });
-      const underSentinel = await runCli(['doctor', '--no-build'], {
-        env: {
-          PATH: `${bin}:${process.env.PATH}`,
-          REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`,
-          REDIS_URL: undefined,
-          CPU_COUNT: '2',
-          PORT: '0',
-        },
+      const underSentinel = await doctor({
+        REDIS_SENTINELS: `127.0.0.1:${sentinel.port}`,
+        REDIS_URL: undefined,
       }).finally(() => sentinel.close());
       expect(reportLine(underSentinel.stdout.toString(), 'redis')).toMatch(
         new RegExp(

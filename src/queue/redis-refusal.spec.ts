@@ -9,7 +9,8 @@ describe('redisRefusal', () => {
     );
     expect(redisRefusal(error)).toBe(
       'the Redis at REDIS_URL is a read-only replica: point REDIS_URL at its master, or use Sentinel (REDIS_SENTINELS) ' +
-        "so that the queue follows the master through failovers (READONLY You can't write against a read only replica.)",
+        'so that the queue follows the master through failovers (under Sentinel, the master was just demoted: the ' +
+        "connections move to the new one by themselves) (READONLY You can't write against a read only replica.)",
     );
   });
 

@@ -3,6 +3,8 @@ import { RespErrorReply } from './resp-reply.parser';
 const CLUSTER =
   'the Redis at REDIS_URL is a node of a Redis Cluster, which the job queue does not support: ' +
   'use a standalone Redis, or Sentinel (REDIS_SENTINELS) for failover';
+const CREDENTIALS =
+  "Redis refuses REDIS_URL's credentials: check the password (REDIS_PASSWORD) or the user in REDIS_URL";
 
 /**
  * What an error reply's code means for the queue, and what to do about it. These are the refusals of a Redis that
@@ -17,13 +19,14 @@ const MEANINGS: Record<string, string> = {
   TRYAGAIN: CLUSTER,
   READONLY:
     'the Redis at REDIS_URL is a read-only replica: point REDIS_URL at its master, ' +
-    'or use Sentinel (REDIS_SENTINELS) so that the queue follows the master through failovers',
+    'or use Sentinel (REDIS_SENTINELS) so that the queue follows the master through failovers ' +
+    '(under Sentinel, the master was just demoted: the connections move to the new one by themselves)',
   OOM:
     'Redis is full (used_memory is past maxmemory, and its policy evicts nothing): give it more memory (maxmemory), ' +
     'since it holds the inputs and outputs of the jobs in flight',
   MISCONF: 'Redis refuses writes because its last snapshot failed (stop-writes-on-bgsave-error): see its log',
-  NOAUTH: "Redis refuses REDIS_URL's credentials: check the password (REDIS_PASSWORD) or the user in REDIS_URL",
-  WRONGPASS: "Redis refuses REDIS_URL's credentials: check the password (REDIS_PASSWORD) or the user in REDIS_URL",
+  NOAUTH: CREDENTIALS,
+  WRONGPASS: CREDENTIALS,
   NOPERM: "the Redis user of REDIS_URL may not run the queue's commands: its ACL must allow them on the queue's keys",
   LOADING: 'Redis is loading its data set into memory: it answers once it has',
   BUSY: 'Redis is busy running a script',

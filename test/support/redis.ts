@@ -86,12 +86,7 @@ export class RedisServer {
 
   /** The length of the list at `key` (a queue's wait list, say). */
   async llen(key: string): Promise<number> {
-    const client = new Redis(this.url, { maxRetriesPerRequest: 1 });
-    try {
-      return await client.llen(key);
-    } finally {
-      client.disconnect();
-    }
+    return Number(await this.call('LLEN', key));
   }
 
   /**

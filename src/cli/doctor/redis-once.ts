@@ -8,13 +8,25 @@ const REDIS_TIMEOUT_MS = 3_000;
 /** Where to send one command: a URL, or ioredis options (host and port, a Unix socket's path, credentials). */
 type RedisAddress = string | RedisOptions;
 
+/** Sends one command on the session's connection: its reply, or its error reply. */
+export type RedisCall = (command: string, ...args: string[]) => Promise<unknown>;
+
 /**
- * Connects, sends one command, disconnects: its reply, or the error that says most about why there was none (the
- * socket's own, ECONNREFUSED or NOAUTH, rather than ioredis's "Connection is closed"; or "no answer within 3 s").
- * One attempt, no retries, no offline queue: doctor asks once and reports what it saw, and leaves no timer behind,
- * so that it exits as soon as it has reported.
+ * Connects, sends one command, disconnects: its reply, or the error that says most about why there was none (see
+ * `redisSession`).
  */
-export async function redisOnce(address: RedisAddress, command: string, ...args: string[]): Promise<unknown> {
+export function redisOnce(address: RedisAddress, command: string, ...args: string[]): Promise<unknown> {
+  return redisSession(address, (call) => call(command, ...args));
+}
+
+/**
+ * Connects, lets `use` send its commands on that one connection, disconnects: what `use` returns, or the error that
+ * says most about why there was no answer (the socket's own, ECONNREFUSED or NOAUTH, rather than ioredis's
+ * "Connection is closed"; or "no answer within 3 s", for the whole session). One attempt, no retries, no offline
+ * queue: doctor asks once and reports what it saw, and leaves no timer behind, so that it exits as soon as it has
+ * reported.
+ */
+export async function redisSession<T>(address: RedisAddress, use: (call: RedisCall) => Promise<T>): Promise<T> {
   const { Redis } = bullIoredis();
   const once: RedisOptions & { disconnectTimeout: number } = {
     lazyConnect: true,
@@ -32,7 +44,7 @@ export async function redisOnce(address: RedisAddress, command: string, ...args:
   client.on('error', (error: Error) => (socketError ??= error));
   try {
     return await raceDeadline(
-      client.connect().then(() => client.call(command, ...args)),
+      client.connect().then(() => use((command, ...args) => client.call(command, ...args))),
       REDIS_TIMEOUT_MS,
       () => new Error(`no answer within ${REDIS_TIMEOUT_MS / 1000} s`),
     );

@@ -7,7 +7,7 @@ import {
   SentinelRedisTopology,
 } from '../../queue/redis-topology';
 import { CheckResult, DoctorCheck, DoctorContext } from './doctor.check';
-import { redisOnce } from './redis-once';
+import { RedisCall, redisSession } from './redis-once';
 import { sentinelTrouble, surveySentinels } from './sentinel.probe';
 import { readWmemDefault, unixSocketBufferAdvice } from './socket-buffers';
 
@@ -51,8 +51,10 @@ export const redisCheck: DoctorCheck = {
     const target = describeRedis(topology);
     const address = topology.kind === 'socket' ? redisConnectionOptions(topology) : topology.url;
     try {
-      await redisOnce(address, 'PING');
-      const info = await redisInfo(address);
+      const info = await redisSession(address, async (call) => {
+        await call('PING');
+        return redisInfo(call);
+      });
       if (info.cluster_enabled === '1') {
         return {
           status: 'fail',
@@ -90,22 +92,24 @@ export const redisCheck: DoctorCheck = {
 };
 
 /**
- * The fields of the Redis's INFO (`role`, `cluster_enabled`, `maxmemory`, `maxmemory_policy`, …): a node of a
- * Cluster, a replica or one that evicts keys answers PING like any Redis, and the queue's jobs fail or vanish only
- * once they come. Empty when INFO is refused (renamed away, say): then nothing is known against it.
+ * The fields of the Redis's INFO (`role`, `cluster_enabled`, `maxmemory`, `maxmemory_policy`, …), asked on the
+ * connection that checked it answers: a node of a Cluster, a replica or one that evicts keys answers PING like any
+ * Redis, and the queue's jobs fail or vanish only once they come. Empty when INFO is refused (renamed away, say):
+ * then nothing is known against it.
  */
-async function redisInfo(address: Parameters<typeof redisOnce>[0]): Promise<Record<string, string>> {
+async function redisInfo(call: RedisCall): Promise<Record<string, string>> {
+  let text: string;
   try {
-    const text = String(await redisOnce(address, 'INFO'));
-    return Object.fromEntries(
-      text.split(/\r?\n/).flatMap((line) => {
-        const at = line.indexOf(':');
-        return at > 0 && !line.startsWith('#') ? [[line.slice(0, at), line.slice(at + 1)]] : [];
-      }),
-    );
+    text = String(await call('INFO'));
   } catch {
     return {};
   }
+  return Object.fromEntries(
+    text.split(/\r?\n/).flatMap((line) => {
+      const at = line.indexOf(':');
+      return at > 0 && !line.startsWith('#') ? [[line.slice(0, at), line.slice(at + 1)]] : [];
+    }),
+  );
 }
 
 /**
@@ -129,10 +133,14 @@ async function sentinelCheck(topology: SentinelRedisTopology): Promise<CheckResu
   }
   const master = formatHostPort(survey.master);
   let role: unknown;
+  let info: Record<string, string>;
   try {
     // ROLE rather than PING: it answers as PING does, and says whether the node named is a master. The processes'
-    // connections check the same (a node that is a replica would refuse their writes).
-    role = ((await redisOnce({ ...survey.master, password: topology.password }, 'ROLE')) as unknown[])[0];
+    // connections check the same (a node that is a replica would refuse their writes). INFO on the same connection.
+    [role, info] = await redisSession({ ...survey.master, password: topology.password }, async (call) => [
+      ((await call('ROLE')) as unknown[])[0],
+      await redisInfo(call),
+    ]);
   } catch (error) {
     return {
       status: 'fail',
@@ -153,7 +161,7 @@ async function sentinelCheck(topology: SentinelRedisTopology): Promise<CheckResu
   }
   const summary = `Redis answers at ${master}, ${group}`;
   // The master the queue writes to may evict keys just as a standalone Redis may.
-  const eviction = evictionWarning(await redisInfo({ ...survey.master, password: topology.password }));
+  const eviction = evictionWarning(info);
   if (!trouble.length && !eviction) return { status: 'ok', summary };
   const quorum = trouble.length ? [QUORUM_FIX] : [];
   return {
